@@ -1,0 +1,99 @@
+/** What exists now, as observed at the edges (Docker, Kafka). Plain data: the planner's second input. */
+export interface Observed {
+  /** The cluster as seen through the admin API; null when it does not exist yet (its containers are planned). */
+  cluster: ObservedCluster | null;
+  /** Docker as seen through dockerode; null when the spec declares no containers, so Docker was not consulted. */
+  docker: ObservedDocker | null;
+}
+
+/** Where a config value comes from, from DescribeConfigs' configSource (1 → topic, 2/3/4 → broker, 5 → default). */
+export type ConfigSource = 'topic' | 'broker' | 'default' | 'other';
+
+/** One config entry of a topic as the broker reports it. */
+export interface ObservedConfig {
+  value: string | null;
+  source: ConfigSource;
+  sensitive: boolean;
+}
+
+/** One partition of a topic. */
+export interface ObservedPartition {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/** One topic in the cluster, internal ones included (the planner filters). */
+export interface ObservedTopic {
+  name: string;
+  /** Sorted by partition. */
+  partitions: ObservedPartition[];
+  /** Every config entry the broker reports for the topic, keyed by name. */
+  configs: Record<string, ObservedConfig>;
+}
+
+/** What kafkaform's state topic says was seeded. */
+export interface SeedRecord {
+  project: string;
+  topic: string;
+  entryId: string;
+  /** Hash of the entry's content when it was produced. */
+  hash: string;
+  count: number;
+  producedAt: string;
+}
+
+/** A broker of the cluster. */
+export interface ObservedBroker {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+/** The cluster as the admin API shows it. */
+export interface ObservedCluster {
+  /** Sorted by nodeId. */
+  brokers: ObservedBroker[];
+  /** Sorted by name. */
+  topics: ObservedTopic[];
+  /** Topic name → project that created it, from kafkaform's state topic. Absent: not created by kafkaform. */
+  owners: Record<string, string>;
+  seeds: SeedRecord[];
+  /** Topics with a partition reassignment in progress. */
+  reassigning: string[];
+}
+
+/** Docker engine facts that change how containers are configured. */
+export interface ObservedEngine {
+  /** Docker Desktop (macOS/Windows VM): host networking is not native, so `auto` means bridge. */
+  desktop: boolean;
+  os: string;
+  apiVersion: string;
+}
+
+/** A container carrying this project's labels (or holding a name the project needs). */
+export interface ObservedContainer {
+  name: string;
+  id: string;
+  /** Docker's state: running, exited, created, restarting, paused, dead. */
+  state: string;
+  image: string;
+  labels: Record<string, string>;
+  /** The dev.kafkaform.config-hash label: hash of the configuration it was created from; null if absent. */
+  configHash: string | null;
+  /** The dev.kafkaform.project label; null when the container is not kafkaform's. */
+  project: string | null;
+}
+
+/** Docker as dockerode shows it, restricted to what concerns this project. */
+export interface ObservedDocker {
+  engine: ObservedEngine;
+  containers: ObservedContainer[];
+  /** Names of volumes labelled for this project. */
+  volumes: string[];
+  /** Names of networks labelled for this project. */
+  networks: string[];
+  /** Images present locally, by reference (only those the spec names). */
+  images: string[];
+}

@@ -1,0 +1,227 @@
+import type { SourcePos } from '../errors.js';
+import type { ConfigSource } from './observed.js';
+
+/** Version of the plan and report JSON documents; bump on any incompatible change. */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** Role of a container kafkaform manages. */
+export type ContainerRole = 'kafka' | 'service';
+
+/** Create a container that does not exist, then start it. */
+export interface ContainerCreateAction {
+  kind: 'container.create';
+  name: string;
+  role: ContainerRole;
+  image: string;
+  /** Hash of the configuration it will be created from (also stored as a label). */
+  configHash: string;
+  /** The image is absent locally and will be pulled first. */
+  pull: boolean;
+  reason: string;
+}
+
+/** Start an existing container whose configuration is current but which is not running. */
+export interface ContainerStartAction {
+  kind: 'container.start';
+  name: string;
+  role: ContainerRole;
+  reason: string;
+}
+
+/** Remove and create again a container whose configuration changed; Kafka nodes go one at a time and keep their data volume. */
+export interface ContainerRecreateAction {
+  kind: 'container.recreate';
+  name: string;
+  role: ContainerRole;
+  image: string;
+  fromHash: string | null;
+  configHash: string;
+  pull: boolean;
+  /** What changed, for display, e.g. ["image", "env KAFKA_LOG_RETENTION_MS"]. */
+  changes: string[];
+  reason: string;
+}
+
+/** Remove a container this project created and the spec no longer declares (needs opt-in). */
+export interface ContainerRemoveAction {
+  kind: 'container.remove';
+  name: string;
+  role: ContainerRole;
+  /** Also remove its labelled volumes (destroy --volumes). */
+  volumes: string[];
+  reason: string;
+}
+
+/** Wait until every declared Kafka node is listed by describeCluster and metadata answers. */
+export interface ClusterWaitAction {
+  kind: 'cluster.wait';
+  bootstrapServers: string[];
+  nodes: number;
+  reason: string;
+}
+
+/** Create a topic. Null partitions/replicationFactor: the broker's default (-1 in CreateTopics). */
+export interface TopicCreateAction {
+  kind: 'topic.create';
+  topic: string;
+  partitions: number | null;
+  replicationFactor: number | null;
+  config: Record<string, string>;
+  reason: string;
+}
+
+/** Add partitions (Kafka cannot remove them). */
+export interface TopicAddPartitionsAction {
+  kind: 'topic.addPartitions';
+  topic: string;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+/** One entry of a config change: set (from → to) or unset (to = null, the override is removed). */
+export interface ConfigChange {
+  key: string;
+  op: 'set' | 'unset';
+  /** Current effective value; null when none is reported. */
+  from: string | null;
+  to: string | null;
+  /** Where the current value comes from. */
+  source: ConfigSource;
+}
+
+/**
+ * Change a topic's config overrides. `overrides` is the complete override set after the change:
+ * AlterConfigs replaces the whole set, so the executor sends exactly this.
+ */
+export interface TopicAlterConfigAction {
+  kind: 'topic.alterConfig';
+  topic: string;
+  changes: ConfigChange[];
+  overrides: Record<string, string>;
+  reason: string;
+}
+
+/** Change the replication factor by reassigning partitions; apply waits for the reassignment to finish. */
+export interface TopicReassignAction {
+  kind: 'topic.reassign';
+  topic: string;
+  from: number;
+  to: number;
+  /** Target replicas of every partition, preferred leader first. */
+  assignments: { partition: number; replicas: number[] }[];
+  reason: string;
+}
+
+/** Delete a topic this project created (needs opt-in). */
+export interface TopicDeleteAction {
+  kind: 'topic.delete';
+  topic: string;
+  reason: string;
+}
+
+/** Produce one seed entry's messages, exactly once (recorded in the state topic). */
+export interface SeedProduceAction {
+  kind: 'seed.produce';
+  topic: string;
+  entryId: string;
+  hash: string;
+  count: number;
+  /** Where the messages come from, e.g. "seeds/purchases.jsonl", "inline", "generated". */
+  source: string;
+  reason: string;
+}
+
+/** Every change kafkaform can plan. Plain data: nothing here knows how to execute itself. */
+export type Action =
+  | ContainerCreateAction
+  | ContainerStartAction
+  | ContainerRecreateAction
+  | ContainerRemoveAction
+  | ClusterWaitAction
+  | TopicCreateAction
+  | TopicAddPartitionsAction
+  | TopicAlterConfigAction
+  | TopicReassignAction
+  | TopicDeleteAction
+  | SeedProduceAction;
+
+/** The discriminant of Action. */
+export type ActionKind = Action['kind'];
+
+/** Stable codes of plan diagnostics. Never renumber or reuse. */
+export const DiagnosticCodes = {
+  PARTITION_DECREASE: 'P001',
+  REPLICATION_EXCEEDS_BROKERS: 'P002',
+  DELETE_NOT_ALLOWED: 'P003',
+  NOT_OWNED: 'P004',
+  REASSIGNMENT_IN_PROGRESS: 'P005',
+  SEED_CHANGED: 'P006',
+  SEED_TOPIC_UNKNOWN: 'P007',
+  CONTAINER_REMOVE_NOT_ALLOWED: 'P008',
+  CONTAINER_NAME_CONFLICT: 'P009',
+  INTERNAL_TOPIC: 'P010',
+  CLUSTER_UNKNOWN: 'P011',
+} as const;
+
+/** One of the stable diagnostic codes. */
+export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCodes];
+
+/** A finding of the planner. Any error-severity diagnostic makes the plan unappliable. */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: 'error' | 'warning';
+  message: string;
+  hint?: string;
+  at?: SourcePos;
+  /** The topic or container it is about. */
+  subject?: string;
+}
+
+/** A spec value that already equals the effective value from the broker or default: shown, not changed. */
+export interface NoopNote {
+  topic: string;
+  key: string;
+  value: string;
+  source: ConfigSource;
+}
+
+/** Counts for the "Plan: N to create, N to change, N to delete" line. */
+export interface PlanSummary {
+  create: number;
+  change: number;
+  delete: number;
+}
+
+/** A plan: ordered actions plus what the planner noticed. Versioned, plain JSON. */
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  project: string;
+  /** In execution order: containers, then cluster.wait, then topics, then seeds, deletes last. */
+  actions: Action[];
+  diagnostics: Diagnostic[];
+  noops: NoopNote[];
+  /** Topics in the cluster that the spec does not declare and kafkaform will not touch (internal ones excluded). */
+  unmanaged: string[];
+  summary: PlanSummary;
+}
+
+/** The result of one executed action. */
+export interface ActionResult {
+  action: Action;
+  status: 'applied' | 'failed';
+  durationMs: number;
+  error?: { code: string; message: string };
+}
+
+/** What apply did: applied, failed, and still-pending actions; converged is true when the re-observed plan is empty. */
+export interface ApplyReport {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  project: string;
+  applied: ActionResult[];
+  failed: ActionResult[];
+  pending: Action[];
+  converged: boolean;
+  /** The plan after apply, when re-observed; empty actions when converged. */
+  after: Plan | null;
+}
