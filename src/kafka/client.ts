@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type ProducerConfig, type SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { ErrorCodes, KafkaformError } from '../errors.js';
+import type { SaslSpec, TlsSpec } from '../spec/types.js';
+
+/** How to reach a cluster: the spec's cluster section with bootstrap servers resolved. */
+export interface KafkaConnectionOptions {
+  bootstrapServers: string[];
+  clientId?: string;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  tls?: TlsSpec | null;
+  sasl?: SaslSpec | null;
+  /** Log kafkajs internals (`--debug`); otherwise kafkajs stays silent and errors surface as KafkaformError. */
+  debug?: boolean;
+}
+
+/** Counts of Kafka requests by API name, for benchmarks and the "constant round trips" guarantee. */
+export type RequestCounts = Record<string, number>;
+
+/**
+ * The one place kafkaform holds a Kafka client (kafkajs today), so it can be swapped.
+ * Admin and producer are created lazily, connected once, and every request they send is counted.
+ */
+export class KafkaConnection {
+  /** The underlying kafkajs client; only src/kafka/* may touch it. */
+  readonly kafka: Kafka;
+  readonly options: KafkaConnectionOptions;
+  /** Requests sent by the admin client and producers, by API name. */
+  readonly requests: RequestCounts = {};
+  private adminClient: Promise<Admin> | null = null;
+  private readonly producers: Producer[] = [];
+
+  constructor(options: KafkaConnectionOptions) {
+    if (options.bootstrapServers.length === 0) {
+      throw new KafkaformError(ErrorCodes.CLUSTER_UNREACHABLE, 'no bootstrap servers to connect to', {
+        hint: 'set cluster.bootstrapServers in the spec, or declare containers.kafka',
+      });
+    }
+    this.options = options;
+    this.kafka = new Kafka(kafkaConfig(options));
+  }
+
+  /** Total number of requests sent so far. */
+  get requestTotal(): number {
+    return Object.values(this.requests).reduce((a, b) => a + b, 0);
+  }
+
+  /** The connected admin client (connects on first use; CLUSTER_UNREACHABLE when no broker answers). */
+  admin(): Promise<Admin> {
+    if (!this.adminClient) {
+      const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 } });
+      admin.on(admin.events.REQUEST, (e) => this.count(e.payload.apiName));
+      this.adminClient = withDeadline(admin.connect(), this.options.connectionTimeoutMs ?? 10_000).then(
+        () => admin,
+        (err: unknown) => {
+          this.adminClient = null;
+          throw unreachable(this.options, err);
+        },
+      );
+    }
+    return this.adminClient;
+  }
+
+  /** A new connected producer; closed with the connection. */
+  async producer(config: ProducerConfig = {}): Promise<Producer> {
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, ...config });
+    producer.on(producer.events.REQUEST, (e) => this.count(e.payload.apiName));
+    try {
+      await producer.connect();
+    } catch (err) {
+      throw unreachable(this.options, err);
+    }
+    this.producers.push(producer);
+    return producer;
+  }
+
+  /** Records one request; also used by src/kafka/fetch.ts for its own requests. */
+  count(apiName: string): void {
+    this.requests[apiName] = (this.requests[apiName] ?? 0) + 1;
+  }
+
+  /** Disconnects everything this connection opened; safe to call twice. */
+  async close(): Promise<void> {
+    const admin = this.adminClient;
+    this.adminClient = null;
+    const producers = this.producers.splice(0);
+    await Promise.allSettled([
+      ...(admin ? [admin.then((a) => a.disconnect())] : []),
+      ...producers.map((p) => p.disconnect()),
+    ]);
+  }
+}
+
+/** Rejects when `p` has not settled within `ms`: kafkajs' own retries would otherwise multiply the wait. */
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no broker answered within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Creates a connection; nothing is contacted until admin() or producer() is called. */
+export function createKafkaConnection(options: KafkaConnectionOptions): KafkaConnection {
+  return new KafkaConnection(options);
+}
+
+/** kafkajs configuration from our options; reads TLS files here, at the edge. */
+function kafkaConfig(o: KafkaConnectionOptions): KafkaConfig {
+  const config: KafkaConfig = {
+    brokers: o.bootstrapServers,
+    clientId: o.clientId ?? 'kafkaform',
+    connectionTimeout: o.connectionTimeoutMs ?? 10_000,
+    requestTimeout: o.requestTimeoutMs ?? 30_000,
+    logLevel: o.debug ? logLevel.DEBUG : logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 3000 },
+  };
+  if (o.tls) config.ssl = tlsOptions(o.tls);
+  if (o.sasl) {
+    config.sasl = { mechanism: o.sasl.mechanism, username: o.sasl.username, password: o.sasl.password } as SASLOptions;
+  }
+  return config;
+}
+
+/** Node TLS options from the spec's tls section. */
+function tlsOptions(tls: TlsSpec): ConnectionOptions {
+  const read = (path: string | null): Buffer | undefined => (path ? readFileSync(path) : undefined);
+  const options: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  const ca = read(tls.caFile);
+  const cert = read(tls.certFile);
+  const key = read(tls.keyFile);
+  if (ca) options.ca = [ca];
+  if (cert) options.cert = cert;
+  if (key) options.key = key;
+  return options;
+}
+
+/** Maps a failure to connect into the stable CLUSTER_UNREACHABLE error (no secrets in the message). */
+export function unreachable(o: KafkaConnectionOptions, err: unknown): KafkaformError {
+  const reason = err instanceof Error ? err.message : String(err);
+  const auth = /SASL|authentication/i.test(reason);
+  return new KafkaformError(
+    ErrorCodes.CLUSTER_UNREACHABLE,
+    `cannot reach the Kafka cluster at ${o.bootstrapServers.join(', ')}: ${reason}`,
+    {
+      hint: auth
+        ? 'check cluster.sasl (mechanism, username, password) and cluster.tls'
+        : 'is the broker running and listening there? `kafkaform apply` starts the containers the spec declares; otherwise check cluster.bootstrapServers',
+      details: { bootstrapServers: o.bootstrapServers },
+      cause: err,
+    },
+  );
+}

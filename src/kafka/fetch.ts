@@ -1,0 +1,205 @@
+import { createRequire } from 'node:module';
+import type { IHeaders } from 'kafkajs';
+import { ErrorCodes, KafkaformError } from '../errors.js';
+import type { KafkaConnection } from './client.js';
+
+// kafkajs only fetches through consumer groups. Reading without joining a group (peek, the state topic)
+// uses its internal cluster and record-batch filtering, kept to this one file so a client swap is local.
+const require = createRequire(import.meta.url);
+const Batch = require('kafkajs/src/consumer/batch') as new (
+  topic: string,
+  fetchedOffset: string,
+  partitionData: unknown,
+) => { messages: RawMessage[]; lastOffset(): string; isEmptyIncludingFiltered(): boolean };
+
+interface RawMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: IHeaders;
+}
+
+interface InternalBroker {
+  fetch(request: unknown): Promise<{ responses: { topicName: string; partitions: RawPartition[] }[] }>;
+}
+interface RawPartition {
+  partition: number;
+  highWatermark: string;
+  messages: unknown[];
+}
+interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number }[];
+  findBroker(args: { nodeId: number }): Promise<InternalBroker>;
+}
+
+/** A record read from a topic, headers as raw buffers. */
+export interface FetchedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Epoch ms as a string, like kafkajs. */
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer[]>;
+}
+
+/** What to read. Offsets are decimal strings; `end: 'latest'` stops at the high watermark seen at the start. */
+export interface ReadOptions {
+  topic: string;
+  /** Partitions to read; all when absent. */
+  partitions?: number[];
+  /** First offset per partition: 'earliest' or an explicit offset (clamped to the log start). */
+  from?: 'earliest' | string;
+  /** 'latest': stop when caught up with the end seen at the start; 'follow': keep reading until `signal` aborts. */
+  end?: 'latest' | 'follow';
+  /** Stop after this many messages in total. */
+  limit?: number;
+  /** Only committed transactional records (default true), as consumers with read_committed see them. */
+  readCommitted?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Creates the internal kafkajs cluster object that owns broker connections for fetching. */
+function internalCluster(conn: KafkaConnection, readCommitted: boolean): InternalCluster {
+  const kafka = conn.kafka as unknown as Record<symbol, unknown>;
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no internal cluster factory');
+  const create = kafka[symbol] as (o: object) => InternalCluster;
+  return create({ allowAutoTopicCreation: false, isolationLevel: readCommitted ? 1 : 0, metadataMaxAge: 60_000 });
+}
+
+/**
+ * Reads a topic without a consumer group: nothing is joined and no offsets are committed.
+ * Messages of one partition come in offset order; partitions are read round-robin.
+ */
+export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage> {
+  const readCommitted = opts.readCommitted ?? true;
+  const admin = await conn.admin();
+  const cluster = internalCluster(conn, readCommitted);
+  try {
+    await cluster.connect();
+    try {
+      await cluster.addTargetTopic(opts.topic);
+    } catch (err) {
+      throw topicNotFound(opts.topic, err);
+    }
+    const meta = cluster.findTopicPartitionMetadata(opts.topic);
+    if (meta.length === 0) throw topicNotFound(opts.topic);
+    const known = new Set(meta.map((p) => p.partitionId));
+    const wanted = opts.partitions ?? [...known].sort((a, b) => a - b);
+    for (const p of wanted) {
+      if (!known.has(p)) {
+        throw new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${opts.topic}" has no partition ${p}`, {
+          hint: `partitions are 0..${known.size - 1}`,
+        });
+      }
+    }
+    const offsets = await admin.fetchTopicOffsets(opts.topic);
+    const position = new Map<number, bigint>();
+    const endOf = new Map<number, bigint>();
+    for (const o of offsets) {
+      if (!wanted.includes(o.partition)) continue;
+      const low = BigInt(o.low);
+      const start = opts.from === undefined || opts.from === 'earliest' ? low : BigInt(opts.from);
+      position.set(o.partition, start < low ? low : start);
+      endOf.set(o.partition, BigInt(o.high));
+    }
+    const follow = opts.end === 'follow';
+    let remaining = opts.limit ?? Number.POSITIVE_INFINITY;
+    const done = (p: number): boolean => !follow && (position.get(p) ?? 0n) >= (endOf.get(p) ?? 0n);
+
+    while (remaining > 0 && !opts.signal?.aborted) {
+      const active = wanted.filter((p) => !done(p));
+      if (active.length === 0) break;
+      const byLeader = new Map<number, number[]>();
+      for (const p of active) {
+        const leader = meta.find((m) => m.partitionId === p)?.leader ?? -1;
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+      }
+      let progressed = false;
+      for (const [leader, partitions] of byLeader) {
+        const broker = await cluster.findBroker({ nodeId: leader });
+        conn.count('Fetch');
+        const response = await broker.fetch({
+          replicaId: -1,
+          isolationLevel: readCommitted ? 1 : 0,
+          maxWaitTime: follow ? 500 : 0,
+          minBytes: 1,
+          maxBytes: 50 * 1024 * 1024,
+          topics: [
+            {
+              topic: opts.topic,
+              partitions: partitions.map((p) => ({ partition: p, fetchOffset: String(position.get(p)), maxBytes: 8 * 1024 * 1024 })),
+            },
+          ],
+        });
+        for (const r of response.responses) {
+          for (const part of r.partitions.sort((a, b) => a.partition - b.partition)) {
+            const from = String(position.get(part.partition));
+            const batch = new Batch(opts.topic, from, part);
+            if (follow) endOf.set(part.partition, BigInt(part.highWatermark));
+            if (batch.isEmptyIncludingFiltered()) {
+              // Nothing at or after our position: caught up, or the end was a trailing control record.
+              if (!follow && BigInt(part.highWatermark) <= BigInt(from)) endOf.set(part.partition, BigInt(from));
+              continue;
+            }
+            progressed = true;
+            for (const m of batch.messages) {
+              if (remaining <= 0) break;
+              if (!follow && BigInt(m.offset) >= (endOf.get(part.partition) ?? 0n)) break;
+              remaining -= 1;
+              yield {
+                topic: opts.topic,
+                partition: part.partition,
+                offset: m.offset,
+                timestamp: m.timestamp,
+                key: m.key,
+                value: m.value,
+                headers: normaliseHeaders(m.headers),
+              };
+            }
+            position.set(part.partition, BigInt(batch.lastOffset()) + 1n);
+          }
+        }
+      }
+      if (!progressed && !follow) {
+        // The log ends below the end we saw (e.g. aborted or compacted records): nothing more to read.
+        for (const p of active) endOf.set(p, position.get(p) ?? 0n);
+      }
+    }
+  } finally {
+    await cluster.disconnect().catch(() => undefined);
+  }
+}
+
+/** Reads every record of a topic up to its current end into memory (small topics: the state topic). */
+export async function readAll(conn: KafkaConnection, topic: string): Promise<FetchedMessage[]> {
+  const out: FetchedMessage[] = [];
+  for await (const m of readTopic(conn, { topic })) out.push(m);
+  return out;
+}
+
+/** kafkajs headers as arrays of buffers, whatever shape they were decoded in. */
+function normaliseHeaders(headers: IHeaders | undefined): Record<string, Buffer[]> {
+  const out: Record<string, Buffer[]> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    const list = Array.isArray(v) ? v : [v];
+    out[k] = list.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(String(x))));
+  }
+  return out;
+}
+
+/** The TOPIC_NOT_FOUND error for a topic the cluster does not have. */
+function topicNotFound(topic: string, cause?: unknown): KafkaformError {
+  return new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${topic}" does not exist in the cluster`, {
+    hint: 'check the name (`kafkaform plan` lists managed and unmanaged topics)',
+    cause,
+  });
+}

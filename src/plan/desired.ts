@@ -1,0 +1,31 @@
+import type { Spec } from '../spec/types.js';
+
+/** One seed entry after its source was read: identity, content hash and size (messages stay with src/seed). */
+export interface SeedBatch {
+  topic: string;
+  /** Stable identity within the topic, e.g. "file:seeds/p.jsonl", "inline:0", "generate:load". */
+  entryId: string;
+  /** sha256 of the entry's content/definition; a different hash for the same entryId means it was edited. */
+  hash: string;
+  count: number;
+  /** Display source: a relative file path, "inline" or "generated". */
+  source: string;
+}
+
+/** The planner's first input: what the user wants. */
+export interface Desired {
+  spec: Spec;
+  seeds: SeedBatch[];
+}
+
+/** Planner switches from the command line. */
+export interface PlanOptions {
+  /** --allow-delete (or the spec's allowDelete): delete topics/containers this project created and no longer declares. */
+  allowDelete: boolean;
+  /** --reseed: produce seed entries again whose content changed since they were produced. */
+  reseed: boolean;
+  /** destroy mode: plan removal of everything this project created (containers, networks). */
+  destroy: boolean;
+  /** With destroy: also remove the project's volumes. */
+  removeVolumes: boolean;
+}

@@ -1,0 +1,166 @@
+import Docker from 'dockerode';
+import { Kafka, logLevel } from 'kafkajs';
+
+/** The image the tests run; scripts/test-env.sh makes it exist on a bare machine. */
+export const TEST_IMAGE = process.env.KAFKAFORM_TEST_IMAGE ?? 'apache/kafka:4.1.1';
+
+/** Label on every container the test support starts, so a crashed run can be cleaned up by label. */
+export const TEST_LABEL = 'dev.kafkaform.test';
+
+/** A running test cluster of KRaft nodes on loopback ports. */
+export interface TestCluster {
+  /** host:port of every node, node 1 first. */
+  bootstrapServers: string[];
+  nodes: number;
+  containers: Docker.Container[];
+  /** Removes the containers (and their anonymous volumes); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Options of startTestCluster; ports must be free and unique per test file. */
+export interface TestClusterOptions {
+  /** Container name prefix, unique per test file. */
+  name: string;
+  nodes: number;
+  /** Client port of node 1; node i listens on port + i - 1 and its controller on controllerPort + i - 1. */
+  port: number;
+  controllerPort: number;
+  /** Extra broker properties. */
+  properties?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/** A Docker client, failing loudly (never skipping) when the engine or the image is missing. */
+export async function requireDocker(): Promise<Docker> {
+  const docker = new Docker();
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new Error(
+      `No Docker engine answers (${(err as Error).message}). Run \`bash scripts/test-env.sh\` to install and start one.`,
+    );
+  }
+  try {
+    await docker.getImage(TEST_IMAGE).inspect();
+  } catch {
+    throw new Error(`Image ${TEST_IMAGE} is missing. Run \`bash scripts/test-env.sh\` to build it.`);
+  }
+  return docker;
+}
+
+/** The image's env name for a broker property: '.'→'_', '_'→'__', '-'→'___', upper case, KAFKA_ prefix. */
+export function propertyEnvName(property: string): string {
+  const escaped = property.replace(/-/g, '\u0001').replace(/_/g, '\u0002').replace(/\./g, '_');
+  return `KAFKA_${escaped.replace(/\u0002/g, '__').replace(/\u0001/g, '___').toUpperCase()}`;
+}
+
+/** Starts a KRaft cluster (every node broker and controller) with host networking and waits until it is ready. */
+export async function startTestCluster(opts: TestClusterOptions): Promise<TestCluster> {
+  const docker = await requireDocker();
+  await removeByName(docker, opts.name);
+  const voters = Array.from({ length: opts.nodes }, (_, i) => `${i + 1}@127.0.0.1:${opts.controllerPort + i}`).join(',');
+  const rf = String(Math.min(3, opts.nodes));
+  const containers: Docker.Container[] = [];
+  const cluster: TestCluster = {
+    bootstrapServers: Array.from({ length: opts.nodes }, (_, i) => `127.0.0.1:${opts.port + i}`),
+    nodes: opts.nodes,
+    containers,
+    stop: async () => {
+      await Promise.allSettled(containers.splice(0).map((c) => c.remove({ force: true, v: true })));
+    },
+  };
+  try {
+    for (let i = 1; i <= opts.nodes; i++) {
+      const props: Record<string, string> = {
+        'node.id': String(i),
+        'process.roles': 'broker,controller',
+        'controller.quorum.voters': voters,
+        listeners: `PLAINTEXT://127.0.0.1:${opts.port + i - 1},CONTROLLER://127.0.0.1:${opts.controllerPort + i - 1}`,
+        'advertised.listeners': `PLAINTEXT://127.0.0.1:${opts.port + i - 1}`,
+        'controller.listener.names': 'CONTROLLER',
+        'inter.broker.listener.name': 'PLAINTEXT',
+        'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+        'log.dirs': '/tmp/kraft-logs',
+        'offsets.topic.replication.factor': rf,
+        'transaction.state.log.replication.factor': rf,
+        'transaction.state.log.min.isr': '1',
+        'share.coordinator.state.topic.replication.factor': rf,
+        'group.initial.rebalance.delay.ms': '0',
+        ...opts.properties,
+      };
+      const env = Object.entries(props).map(([k, v]) => `${propertyEnvName(k)}=${v}`);
+      env.push('KAFKA_HEAP_OPTS=-Xmx384m -Xms384m', 'CLUSTER_ID=kafkaform-test-cluster0');
+      const container = await docker.createContainer({
+        name: `${opts.name}-${i}`,
+        Image: TEST_IMAGE,
+        Env: env,
+        Labels: { [TEST_LABEL]: opts.name },
+        HostConfig: { NetworkMode: 'host', AutoRemove: false },
+      });
+      containers.push(container);
+      await container.start();
+    }
+    await waitReady(cluster, opts.readyTimeoutMs ?? 120_000);
+    return cluster;
+  } catch (err) {
+    const logs = await lastLogs(containers[0]);
+    await cluster.stop();
+    throw new Error(`test cluster ${opts.name} failed to start: ${(err as Error).message}\n${logs}`);
+  }
+}
+
+/** Waits until describeCluster lists every node and a metadata request succeeds. */
+async function waitReady(cluster: TestCluster, timeoutMs: number): Promise<void> {
+  const kafka = new Kafka({ brokers: cluster.bootstrapServers, logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 0 } });
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not tried';
+  while (Date.now() < deadline) {
+    for (const c of cluster.containers) {
+      const state = (await c.inspect()).State;
+      if (!state.Running) throw new Error(`container exited with code ${state.ExitCode}`);
+    }
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const described = await admin.describeCluster();
+      await admin.fetchTopicMetadata({ topics: [] });
+      if (described.brokers.length === cluster.nodes) return;
+      last = `${described.brokers.length}/${cluster.nodes} brokers`;
+    } catch (err) {
+      last = (err as Error).message;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`not ready within ${timeoutMs} ms (last: ${last})`);
+}
+
+/** The last log lines of a container, for failure messages. */
+export async function lastLogs(container: Docker.Container | undefined, lines = 40): Promise<string> {
+  if (!container) return '';
+  try {
+    const buf = (await container.logs({ stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
+    return demux(buf);
+  } catch {
+    return '';
+  }
+}
+
+/** Docker's multiplexed log stream (8-byte frame headers) as plain text. */
+function demux(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
+    const size = buf.readUInt32BE(i + 4);
+    parts.push(buf.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  return i === 0 ? buf.toString('utf8') : Buffer.concat(parts).toString('utf8');
+}
+
+/** Removes leftovers of an earlier crashed run with the same name prefix. */
+async function removeByName(docker: Docker, prefix: string): Promise<void> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${prefix}`] } });
+  await Promise.allSettled(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+}
