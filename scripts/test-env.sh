@@ -35,6 +35,11 @@ ensure_tools() {
   command -v mvn >/dev/null || missing+=(maven)
   command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  # The Python client the original tutorial used; the seed tests consume with it in a consumer group.
+  if ! python3 -c 'import confluent_kafka' >/dev/null 2>&1; then
+    log "pip install confluent-kafka"
+    python3 -m pip install -q confluent-kafka >/dev/null || die "pip could not install confluent-kafka"
+  fi
 }
 
 docker_ok() { docker info >/dev/null 2>&1; }

@@ -1,0 +1,22 @@
+import { ErrorCodes, KafkaformError } from '../../errors.js';
+import type { GlobalOptions } from '../main.js';
+import { openSession } from '../session.js';
+import { planConfirmApply } from './apply.js';
+
+/** `kafkaform destroy`: plans removal of what this project created, asks, removes; volumes only with --volumes. */
+export async function runDestroy(g: GlobalOptions, f: { autoApprove: boolean; volumes: boolean; json: boolean }): Promise<number> {
+  const session = await openSession(g, { destroy: true, removeVolumes: f.volumes });
+  try {
+    if (!session.spec.containers) {
+      throw new KafkaformError(ErrorCodes.USAGE, 'this spec declares no containers: there is nothing for destroy to remove', {
+        hint: 'to delete topics, remove them from the spec and run `kafkaform apply --allow-delete`',
+      });
+    }
+    const question = f.volumes
+      ? 'Destroy these containers AND their data volumes? Topics and messages will be lost.'
+      : 'Destroy these containers? Data volumes are kept.';
+    return await planConfirmApply(session, g, f, question);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { ClusterLink } from '../../apply/link.js';
+import { createDockerClient } from '../../docker/client.js';
+import { observeEngine } from '../../docker/observe.js';
+import { peek } from '../../peek/peek.js';
+import { loadSpec } from '../../spec/load.js';
+import type { GlobalOptions } from '../main.js';
+
+/** Flags of `kafkaform peek`. */
+export interface PeekFlags {
+  limit?: number;
+  follow: boolean;
+  partition?: number;
+  fromOffset?: string;
+  json: boolean;
+}
+
+/** `kafkaform peek TOPIC`: reads from the beginning without a consumer group; Ctrl-C ends --follow cleanly. */
+export async function runPeek(g: GlobalOptions, topic: string, f: PeekFlags): Promise<number> {
+  const spec = await loadSpec(g.file);
+  const link = new ClusterLink(spec, { debug: g.debug });
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (spec.cluster.bootstrapServers.length === 0 && spec.containers?.kafka?.network === 'auto') {
+      await link.setEngine(await observeEngine(createDockerClient()));
+    }
+    await peek(link.connection(), {
+      topic,
+      ...(f.limit !== undefined ? { limit: f.limit } : {}),
+      ...(f.partition !== undefined ? { partition: f.partition } : {}),
+      ...(f.fromOffset !== undefined ? { fromOffset: f.fromOffset } : {}),
+      follow: f.follow,
+      json: f.json,
+      color: g.color,
+      write: (line: string) => process.stdout.write(`${line}\n`),
+      signal: abort.signal,
+    });
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await link.close();
+  }
+}

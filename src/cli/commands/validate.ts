@@ -1,0 +1,22 @@
+import pc from 'picocolors';
+import type { GlobalOptions } from '../main.js';
+import { loadDesired } from '../session.js';
+
+/** `kafkaform validate`: loads the spec and its seed files offline; errors carry file:line:col. */
+export async function runValidate(g: GlobalOptions, o: { json: boolean }): Promise<number> {
+  const { spec, seeds } = await loadDesired(g.file);
+  const messages = seeds.reduce((n, s) => n + s.count, 0);
+  const nodes = spec.containers?.kafka?.nodes ?? 0;
+  if (o.json) {
+    const doc = { formatVersion: 1, valid: true, file: spec.file, project: spec.project, topics: spec.topics.length, kafkaNodes: nodes, services: spec.containers?.services.length ?? 0, seedMessages: messages };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return 0;
+  }
+  const c = pc.createColors(g.color);
+  const parts = [`project ${spec.project}`, `${spec.topics.length} topic${spec.topics.length === 1 ? '' : 's'}`];
+  if (nodes) parts.push(`a ${nodes}-node Kafka cluster`);
+  if (spec.containers?.services.length) parts.push(`${spec.containers.services.length} extra container(s)`);
+  if (messages) parts.push(`${messages.toLocaleString('en-US')} seed messages`);
+  process.stdout.write(`${c.green('✓')} ${g.file} is valid: ${parts.join(', ')}.\n`);
+  return 0;
+}

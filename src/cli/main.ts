@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { ErrorCodes, KafkaformError } from '../errors.js';
+import { ExitCode, errorEnvelope, renderError } from './exit.js';
+import { useColor } from './terminal.js';
+
+// Commands are loaded when run, so --help and --version stay fast (no Kafka or Docker client loaded).
+const runValidate: typeof import('./commands/validate.js').runValidate = async (...a) => (await import('./commands/validate.js')).runValidate(...a);
+const runPlan: typeof import('./commands/plan.js').runPlan = async (...a) => (await import('./commands/plan.js')).runPlan(...a);
+const runApply: typeof import('./commands/apply.js').runApply = async (...a) => (await import('./commands/apply.js')).runApply(...a);
+const runDestroy: typeof import('./commands/destroy.js').runDestroy = async (...a) => (await import('./commands/destroy.js')).runDestroy(...a);
+const runStatus: typeof import('./commands/status.js').runStatus = async (...a) => (await import('./commands/status.js')).runStatus(...a);
+const runOutput: typeof import('./commands/status.js').runOutput = async (...a) => (await import('./commands/status.js')).runOutput(...a);
+const runPeek: typeof import('./commands/peek.js').runPeek = async (...a) => (await import('./commands/peek.js')).runPeek(...a);
+
+/** Options every command understands. */
+export interface GlobalOptions {
+  file: string;
+  debug: boolean;
+  color: boolean;
+}
+
+/** The package version, read from package.json next to dist/ or src/. */
+function version(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return '0.0.0';
+}
+
+/** Builds the command tree; each action returns the process exit code. */
+function program(setExit: (code: number) => void, json: () => boolean): Command {
+  const cli = new Command('kafkaform')
+    .description('Declarative Kafka: containers, topics and seed data from one spec, with plan and apply.')
+    .version(version(), '-v, --version')
+    .option('-f, --file <path>', 'spec file', 'kafka.config.yaml')
+    .option('--debug', 'show stack traces and Kafka client logs', false)
+    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  const globals = (): GlobalOptions => {
+    const o = cli.opts<{ file: string; debug: boolean; color: boolean }>();
+    return { file: o.file, debug: o.debug, color: useColor(process.stdout, o.color) };
+  };
+  const run = (fn: () => Promise<number>) => async () => setExit(await fn());
+
+  cli
+    .command('validate')
+    .description('check the spec offline (no cluster needed)')
+    .option('--json', 'print the result as JSON')
+    .action((o: { json?: boolean }) => run(() => runValidate(globals(), { json: !!o.json }))());
+
+  cli
+    .command('plan')
+    .description('show what apply would change')
+    .option('--json', 'print the versioned plan document')
+    .option('--detailed-exitcode', 'exit 0 with no changes, 1 on error, 2 with changes')
+    .option('--allow-delete', 'plan deleting topics/containers this project created and no longer declares')
+    .option('--reseed', 'produce seed entries again whose content changed')
+    .option('--verbose', 'also show spec values that already match the broker default')
+    .action((o: { json?: boolean; detailedExitcode?: boolean; allowDelete?: boolean; reseed?: boolean; verbose?: boolean }) =>
+      run(() =>
+        runPlan(globals(), {
+          json: !!o.json,
+          detailedExitcode: !!o.detailedExitcode,
+          allowDelete: !!o.allowDelete,
+          reseed: !!o.reseed,
+          verbose: !!o.verbose,
+        }),
+      )(),
+    );
+
+  cli
+    .command('apply')
+    .description('make the cluster and containers match the spec, then prove it by planning again')
+    .option('--auto-approve', 'do not ask for confirmation (required without a TTY)')
+    .option('--json', 'print the apply report as JSON')
+    .option('--allow-delete', 'delete topics/containers this project created and no longer declares')
+    .option('--reseed', 'produce seed entries again whose content changed')
+    .action((o: { autoApprove?: boolean; json?: boolean; allowDelete?: boolean; reseed?: boolean }) =>
+      run(() =>
+        runApply(globals(), { autoApprove: !!o.autoApprove, json: !!o.json, allowDelete: !!o.allowDelete, reseed: !!o.reseed }),
+      )(),
+    );
+
+  cli
+    .command('destroy')
+    .description('remove the containers and networks this project created (volumes only with --volumes)')
+    .option('--auto-approve', 'do not ask for confirmation (required without a TTY)')
+    .option('--volumes', 'also remove the data volumes (topics and messages are lost)')
+    .option('--json', 'print the report as JSON')
+    .action((o: { autoApprove?: boolean; volumes?: boolean; json?: boolean }) =>
+      run(() => runDestroy(globals(), { autoApprove: !!o.autoApprove, volumes: !!o.volumes, json: !!o.json }))(),
+    );
+
+  cli
+    .command('status')
+    .description('show the containers, their state and the bootstrap servers')
+    .option('--json', 'print as JSON')
+    .action((o: { json?: boolean }) => run(() => runStatus(globals(), { json: !!o.json }))());
+
+  cli
+    .command('output')
+    .description('print one value for scripts, e.g. `kafkaform output bootstrap`')
+    .addArgument(new Command().createArgument('name', 'the value to print').choices(['bootstrap']))
+    .option('--json', 'print as JSON')
+    .action((name: string, o: { json?: boolean }) => run(() => runOutput(globals(), name, { json: !!o.json }))());
+
+  cli
+    .command('peek')
+    .description('read messages of a topic from the beginning, without joining a consumer group')
+    .argument('<topic>', 'topic to read')
+    .option('-n, --limit <n>', 'stop after N messages', parseCount)
+    .option('--follow', 'keep reading new messages until interrupted')
+    .option('-p, --partition <p>', 'read only this partition', parseCount)
+    .addOption(new Option('--from-offset <offset>', 'start at this offset (with --partition, or in every partition)'))
+    .option('--json', 'one JSON object per line')
+    .action((topic: string, o: { limit?: number; follow?: boolean; partition?: number; fromOffset?: string; json?: boolean }) =>
+      run(() => runPeek(globals(), topic, { ...o, json: !!o.json, follow: !!o.follow }))(),
+    );
+
+  return cli;
+}
+
+/** A non-negative integer option value. */
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new KafkaformError(ErrorCodes.USAGE, `expected a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+/** Entry point: one top-level catch turns errors into an exit code and, with --json, an error envelope. */
+async function main(argv: string[]): Promise<void> {
+  let code: number = ExitCode.OK;
+  const json = (): boolean => argv.includes('--json');
+  const debug = argv.includes('--debug');
+  try {
+    await program((c) => (code = c), json).parseAsync(argv);
+  } catch (err) {
+    code = ExitCode.ERROR;
+    if (json()) process.stdout.write(`${JSON.stringify(errorEnvelope(err), null, 2)}\n`);
+    else process.stderr.write(`${renderError(err, { color: useColor(process.stderr, !argv.includes('--no-color')), debug })}\n`);
+  }
+  process.exitCode = code;
+}
+
+void main(process.argv);

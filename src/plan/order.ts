@@ -1,0 +1,52 @@
+import type {
+  Action,
+  SeedProduceAction,
+  TopicAddPartitionsAction,
+  TopicAlterConfigAction,
+  TopicCreateAction,
+  TopicDeleteAction,
+  TopicReassignAction,
+} from './types.js';
+
+/** The planner's actions sorted into phases, before ordering. Each phase is ordered by orderActions. */
+export interface ActionGroups {
+  /** planContainers' output as returned: container.* and cluster.wait in their dependency order. */
+  containers: Action[];
+  topicCreates: TopicCreateAction[];
+  addPartitions: TopicAddPartitionsAction[];
+  alterConfigs: TopicAlterConfigAction[];
+  reassigns: TopicReassignAction[];
+  /** In desired.seeds order within a topic: entries of one topic are produced in the order the spec lists them. */
+  seeds: SeedProduceAction[];
+  topicDeletes: TopicDeleteAction[];
+}
+
+/** The execution order of a plan; the same groups always give the same sequence. */
+export function orderActions(g: ActionGroups): Action[] {
+  return [
+    // 1. Containers first, in planContainers' order: it knows which service waits for which, and where
+    //    cluster.wait belongs (after the Kafka nodes; between nodes of a rolling recreate). Removals are held back.
+    ...g.containers.filter((a) => a.kind !== 'container.remove'),
+    // 2. cluster.wait is part of step 1, so it precedes every topic action: the admin API needs a ready cluster.
+    // 3. Topic creates: seeds and later steps may refer to the new topics.
+    ...byTopic(g.topicCreates),
+    // 4. Partition increases before replication changes, so the reassignment also covers the new partitions.
+    ...byTopic(g.addPartitions),
+    // 5. Config changes: cheap and independent of placement; done before the slow reassignments.
+    ...byTopic(g.alterConfigs),
+    // 6. Replication changes last among topic changes: they move data and apply waits for them to finish.
+    ...byTopic(g.reassigns),
+    // 7. Seeds after every topic change: a seed for a topic being created comes after its create,
+    //    and messages land on the final partition count.
+    ...byTopic(g.seeds),
+    // 8. Topic deletes after everything that could still fail: destructive steps go last.
+    ...byTopic(g.topicDeletes),
+    // 9. Container removals at the very end: nothing planned above may need a container that goes away.
+    ...g.containers.filter((a) => a.kind === 'container.remove'),
+  ];
+}
+
+/** Stable sort by topic name: deterministic across runs, keeps the given order within one topic. */
+function byTopic<T extends { topic: string }>(actions: T[]): T[] {
+  return [...actions].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+}

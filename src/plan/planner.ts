@@ -1,0 +1,74 @@
+import { planContainers } from './containers.js';
+import type { Desired, PlanOptions } from './desired.js';
+import type { Observed } from './observed.js';
+import { orderActions } from './order.js';
+import { planSeeds } from './seeds.js';
+import { summarize } from './summary.js';
+import { planTopics } from './topics.js';
+import { DiagnosticCodes, PLAN_FORMAT_VERSION, type Diagnostic, type NoopNote, type Plan } from './types.js';
+
+/** What planContainers returns: container and cluster.wait actions in dependency order, plus findings. */
+export type ContainerPart = ReturnType<typeof planContainers>;
+
+/** The plan: a pure function of what is wanted and what exists; once applied, planning again from the re-observed state yields no actions. */
+export function plan(desired: Desired, observed: Observed, options: PlanOptions): Plan {
+  return planWithContainers(desired, observed, options, planContainers(desired, observed, options));
+}
+
+/**
+ * plan() with the container part given: the topic and seed core, kept separate so it can be
+ * tested and golden-checked without depending on how containers are planned.
+ */
+export function planWithContainers(desired: Desired, observed: Observed, options: PlanOptions, containers: ContainerPart): Plan {
+  const { spec } = desired;
+  const diagnostics: Diagnostic[] = [...containers.diagnostics];
+
+  if (options.destroy) {
+    // destroy removes what the project runs; topics vanish with the cluster's containers or stay on a cluster it does not own.
+    const actions = containers.actions.filter((a) => a.kind === 'container.remove');
+    return { formatVersion: PLAN_FORMAT_VERSION, project: spec.project, actions, diagnostics, noops: [], unmanaged: [], summary: summarize(actions) };
+  }
+
+  if (observed.cluster === null && !spec.containers?.kafka) {
+    diagnostics.push({
+      code: DiagnosticCodes.CLUSTER_UNKNOWN,
+      severity: 'error',
+      message: 'the cluster could not be observed and the spec declares no containers.kafka to create it',
+      hint: 'check cluster.bootstrapServers, or declare containers.kafka so kafkaform runs the cluster',
+    });
+  }
+
+  const topics = planTopics(desired, observed, options);
+  const seeds = planSeeds(desired, observed, options);
+  diagnostics.push(...topics.diagnostics, ...seeds.diagnostics);
+
+  const actions = orderActions({
+    containers: containers.actions,
+    topicCreates: topics.creates,
+    addPartitions: topics.addPartitions,
+    alterConfigs: topics.alterConfigs,
+    reassigns: topics.reassigns,
+    seeds: seeds.actions,
+    topicDeletes: topics.deletes,
+  });
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    project: spec.project,
+    actions,
+    diagnostics,
+    noops: sortNoops(topics.noops),
+    unmanaged: topics.unmanaged,
+    summary: summarize(actions),
+  };
+}
+
+/** True when the plan has an error diagnostic, so it must not be applied. */
+export function hasErrors(plan: Plan): boolean {
+  return plan.diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Noops by topic then key, for stable output. */
+function sortNoops(noops: NoopNote[]): NoopNote[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...noops].sort((a, b) => cmp(a.topic, b.topic) || cmp(a.key, b.key));
+}

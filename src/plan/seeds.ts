@@ -1,0 +1,107 @@
+import type { SourcePos } from '../errors.js';
+import type { Spec } from '../spec/types.js';
+import type { Desired, PlanOptions, SeedBatch } from './desired.js';
+import type { Observed, SeedRecord } from './observed.js';
+import { isReservedTopic } from './state-topic.js';
+import { DiagnosticCodes, type Diagnostic, type SeedProduceAction } from './types.js';
+
+/** The seed part of a plan, in desired.seeds order. */
+export interface SeedsPlan {
+  actions: SeedProduceAction[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Decides which seed entries to produce. An entry is produced once: the state topic records its
+ * hash, and an entry whose content changed is produced again only with --reseed (the old messages
+ * stay in the topic either way, so doing it silently would duplicate data).
+ */
+export function planSeeds(desired: Desired, observed: Observed, options: PlanOptions): SeedsPlan {
+  const { spec } = desired;
+  const out: SeedsPlan = { actions: [], diagnostics: [] };
+  const topics = new Set([...spec.topics.map((t) => t.name), ...(observed.cluster?.topics ?? []).map((t) => t.name)]);
+  const seeded = latestRecords((observed.cluster?.seeds ?? []).filter((r) => r.project === spec.project));
+  const reported = new Set<string>();
+
+  for (const batch of desired.seeds) {
+    if (isReservedTopic(batch.topic) || !topics.has(batch.topic)) {
+      if (!reported.has(batch.topic)) out.diagnostics.push(badTopic(spec, batch));
+      reported.add(batch.topic);
+      continue;
+    }
+    const record = seeded.get(key(batch.topic, batch.entryId));
+    if (!record) {
+      out.actions.push(produce(batch, 'not seeded yet'));
+    } else if (record.hash === batch.hash) {
+      continue;
+    } else if (options.reseed) {
+      out.actions.push(produce(batch, 'content changed; --reseed'));
+    } else {
+      out.diagnostics.push({
+        code: DiagnosticCodes.SEED_CHANGED,
+        severity: 'warning',
+        subject: batch.topic,
+        message: `seed ${batch.entryId} of topic ${batch.topic} changed since it was produced (${record.producedAt}); it is not produced again`,
+        hint: 'run apply --reseed to produce the edited entry again (existing messages stay)',
+        ...withPos(entryPos(spec, batch)),
+      });
+    }
+  }
+  return out;
+}
+
+/** The action for one batch. */
+function produce(batch: SeedBatch, reason: string): SeedProduceAction {
+  return { kind: 'seed.produce', topic: batch.topic, entryId: batch.entryId, hash: batch.hash, count: batch.count, source: batch.source, reason };
+}
+
+/** The most recent record per entry: what is in the topic now is what was produced last. */
+function latestRecords(records: SeedRecord[]): Map<string, SeedRecord> {
+  const out = new Map<string, SeedRecord>();
+  for (const r of records) {
+    const k = key(r.topic, r.entryId);
+    const prev = out.get(k);
+    // ISO timestamps compare as strings; on a tie the later record in the state topic wins.
+    if (!prev || r.producedAt >= prev.producedAt) out.set(k, r);
+  }
+  return out;
+}
+
+/** Map key of an entry; NUL cannot occur in a topic name. */
+function key(topic: string, entryId: string): string {
+  return `${topic}\u0000${entryId}`;
+}
+
+/** SEED_TOPIC_UNKNOWN, or INTERNAL_TOPIC for a seed aimed at a reserved topic. */
+function badTopic(spec: Spec, batch: SeedBatch): Diagnostic {
+  const pos = spec.seeds.find((s) => s.topic === batch.topic)?.pos;
+  if (isReservedTopic(batch.topic)) {
+    return {
+      code: DiagnosticCodes.INTERNAL_TOPIC,
+      severity: 'error',
+      subject: batch.topic,
+      message: `seeds target ${batch.topic}, a topic reserved for Kafka or kafkaform`,
+      hint: 'seed a topic of your own',
+      ...withPos(pos),
+    };
+  }
+  return {
+    code: DiagnosticCodes.SEED_TOPIC_UNKNOWN,
+    severity: 'error',
+    subject: batch.topic,
+    message: `seeds target topic ${batch.topic}, which is neither declared in the spec nor in the cluster`,
+    hint: `declare ${batch.topic} under topics, or fix the seed's topic name`,
+    ...withPos(pos),
+  };
+}
+
+/** Where the entry is written (its id is the batch's entryId), else its topic's seeds block. */
+function entryPos(spec: Spec, batch: SeedBatch): SourcePos | undefined {
+  const seeds = spec.seeds.find((s) => s.topic === batch.topic);
+  return seeds?.entries.find((e) => e.id === batch.entryId)?.pos ?? seeds?.pos;
+}
+
+/** `at` only when known, so the JSON carries no `"at": undefined` noise. */
+function withPos(pos: SourcePos | undefined): { at?: SourcePos } {
+  return pos ? { at: pos } : {};
+}

@@ -1,0 +1,26 @@
+import type { Action, ActionKind, PlanSummary } from './types.js';
+
+/** Which summary bucket each action kind counts in; null for steps that change nothing (cluster.wait). */
+export const SUMMARY_BUCKET: Record<ActionKind, keyof PlanSummary | null> = {
+  'container.create': 'create',
+  'topic.create': 'create',
+  'seed.produce': 'create',
+  'container.start': 'change',
+  'container.recreate': 'change',
+  'topic.addPartitions': 'change',
+  'topic.alterConfig': 'change',
+  'topic.reassign': 'change',
+  'topic.delete': 'delete',
+  'container.remove': 'delete',
+  'cluster.wait': null,
+};
+
+/** Counts actions for "Plan: N to create, N to change, N to delete"; cluster.wait is not counted. */
+export function summarize(actions: Action[]): PlanSummary {
+  const s: PlanSummary = { create: 0, change: 0, delete: 0 };
+  for (const a of actions) {
+    const bucket = SUMMARY_BUCKET[a.kind];
+    if (bucket) s[bucket] += 1;
+  }
+  return s;
+}

@@ -1,0 +1,239 @@
+import type { SourcePos } from '../errors.js';
+import type { TopicSpec } from '../spec/types.js';
+import { assignReplicas, clusterLoad, emptyLoad, type BrokerLoad } from './assign.js';
+import { diffConfigs, sortKeys } from './configs.js';
+import type { Desired, PlanOptions } from './desired.js';
+import type { Observed, ObservedCluster, ObservedTopic } from './observed.js';
+import { isReservedTopic, STATE_TOPIC } from './state-topic.js';
+import {
+  DiagnosticCodes,
+  type Diagnostic,
+  type NoopNote,
+  type TopicAddPartitionsAction,
+  type TopicAlterConfigAction,
+  type TopicCreateAction,
+  type TopicDeleteAction,
+  type TopicReassignAction,
+} from './types.js';
+
+/** Everything the planner decided about topics, unordered (order.ts orders it). */
+export interface TopicsPlan {
+  creates: TopicCreateAction[];
+  addPartitions: TopicAddPartitionsAction[];
+  alterConfigs: TopicAlterConfigAction[];
+  reassigns: TopicReassignAction[];
+  deletes: TopicDeleteAction[];
+  diagnostics: Diagnostic[];
+  noops: NoopNote[];
+  /** Sorted names of topics in the cluster that are neither declared nor this project's. */
+  unmanaged: string[];
+}
+
+/** Facts shared by every topic's decision. */
+interface Context {
+  project: string;
+  cluster: ObservedCluster | null;
+  /** Brokers a replication factor must fit in: observed ones, or the declared node count before the cluster exists. */
+  brokerCount: number | null;
+  load: BrokerLoad;
+  out: TopicsPlan;
+}
+
+/**
+ * Diffs declared topics against the cluster. A null cluster means it is created by this plan,
+ * so every declared topic is a create. Undeclared topics are deleted only when this project
+ * created them and deletion was opted into; anything else in the cluster is left alone.
+ */
+export function planTopics(desired: Desired, observed: Observed, options: PlanOptions): TopicsPlan {
+  const { spec } = desired;
+  const cluster = observed.cluster;
+  const out: TopicsPlan = {
+    creates: [],
+    addPartitions: [],
+    alterConfigs: [],
+    reassigns: [],
+    deletes: [],
+    diagnostics: [],
+    noops: [],
+    unmanaged: [],
+  };
+  const ctx: Context = {
+    project: spec.project,
+    cluster,
+    brokerCount: cluster ? cluster.brokers.length : (spec.containers?.kafka?.nodes ?? null),
+    load: cluster ? clusterLoad(cluster) : emptyLoad(),
+    out,
+  };
+  const existing = new Map((cluster?.topics ?? []).map((t) => [t.name, t]));
+
+  // Name order keeps diagnostics and the shared broker load (hence assignments) deterministic.
+  for (const topic of [...spec.topics].sort((a, b) => compare(a.name, b.name))) {
+    if (isReservedTopic(topic.name)) {
+      out.diagnostics.push(reservedName(topic));
+      continue;
+    }
+    const current = existing.get(topic.name);
+    if (current) planExisting(ctx, topic, current);
+    else planCreate(ctx, topic);
+  }
+
+  if (cluster) {
+    const declared = new Set(spec.topics.map((t) => t.name));
+    const allowDelete = options.allowDelete || spec.allowDelete;
+    for (const t of cluster.topics) {
+      if (declared.has(t.name) || isReservedTopic(t.name)) continue;
+      if (cluster.owners[t.name] !== spec.project) {
+        out.unmanaged.push(t.name);
+      } else if (allowDelete) {
+        out.deletes.push({ kind: 'topic.delete', topic: t.name, reason: `created by project ${spec.project}, no longer in the spec` });
+      } else {
+        out.diagnostics.push({
+          code: DiagnosticCodes.DELETE_NOT_ALLOWED,
+          severity: 'warning',
+          subject: t.name,
+          message: `topic ${t.name} was created by project ${spec.project} and is no longer in the spec; it is kept`,
+          hint: 'it would be deleted with --allow-delete or allowDelete: true',
+        });
+      }
+    }
+    out.unmanaged.sort(compare);
+  }
+  return out;
+}
+
+/** A declared topic that does not exist yet. */
+function planCreate(ctx: Context, topic: TopicSpec): void {
+  if (topic.replicationFactor !== null && ctx.brokerCount !== null && topic.replicationFactor > ctx.brokerCount) {
+    ctx.out.diagnostics.push(tooManyReplicas(topic, topic.replicationFactor, ctx.brokerCount));
+    return;
+  }
+  ctx.out.creates.push({
+    kind: 'topic.create',
+    topic: topic.name,
+    partitions: topic.partitions,
+    replicationFactor: topic.replicationFactor,
+    config: sortKeys(topic.config),
+    reason: ctx.cluster ? 'not in the cluster' : 'the cluster is created by this plan',
+  });
+}
+
+/** A declared topic that exists: partitions, configs, replication factor, in that order. */
+function planExisting(ctx: Context, topic: TopicSpec, current: ObservedTopic): void {
+  const { out } = ctx;
+  const cluster = ctx.cluster as ObservedCluster;
+  const before = out.addPartitions.length + out.alterConfigs.length + out.reassigns.length;
+  const actual = current.partitions.length;
+  const added: number[] = [];
+
+  // A null spec value means "the broker's default", which says nothing about an existing topic.
+  if (topic.partitions !== null && topic.partitions > actual) {
+    for (let p = actual; p < topic.partitions; p++) added.push(p);
+    out.addPartitions.push({ kind: 'topic.addPartitions', topic: topic.name, from: actual, to: topic.partitions, reason: `the spec asks for ${topic.partitions} partitions` });
+  } else if (topic.partitions !== null && topic.partitions < actual) {
+    out.diagnostics.push({
+      code: DiagnosticCodes.PARTITION_DECREASE,
+      severity: 'error',
+      subject: topic.name,
+      message: `topic ${topic.name}: partitions cannot decrease from ${actual} to ${topic.partitions}`,
+      hint: 'Kafka cannot remove partitions; recreate the topic (delete + create) if its data can be lost',
+      at: at(topic.pos.partitions, topic),
+    });
+  }
+
+  const config = diffConfigs(topic.name, topic.config, current.configs);
+  out.noops.push(...config.noops);
+  if (config.action) out.alterConfigs.push(config.action);
+
+  if (topic.replicationFactor !== null) planReplication(ctx, topic, current, added);
+
+  const changed = out.addPartitions.length + out.alterConfigs.length + out.reassigns.length > before;
+  const owner = cluster.owners[topic.name];
+  if (changed && owner !== undefined && owner !== ctx.project) {
+    out.diagnostics.push({
+      code: DiagnosticCodes.NOT_OWNED,
+      severity: 'warning',
+      subject: topic.name,
+      message: `topic ${topic.name} was created by project ${owner}; this plan changes it too`,
+      hint: `if both projects declare ${topic.name}, keep their settings identical or they will undo each other`,
+      at: topic.pos.name,
+    });
+  }
+}
+
+/** Plans a reassignment when the replication factor differs or partitions disagree among themselves. */
+function planReplication(ctx: Context, topic: TopicSpec, current: ObservedTopic, added: number[]): void {
+  const target = topic.replicationFactor as number;
+  const cluster = ctx.cluster as ObservedCluster;
+  const sizes = current.partitions.map((p) => p.replicas.length);
+  const actual = sizes.length ? Math.max(...sizes) : 0;
+  const uniform = sizes.every((s) => s === actual);
+  if (target === actual && uniform) return;
+
+  if (cluster.reassigning.includes(topic.name)) {
+    ctx.out.diagnostics.push({
+      code: DiagnosticCodes.REASSIGNMENT_IN_PROGRESS,
+      severity: 'warning',
+      subject: topic.name,
+      message: `topic ${topic.name} has a partition reassignment in progress; its replication factor is left as is for now`,
+      hint: 'plan again once the reassignment has finished',
+      at: at(topic.pos.replicationFactor, topic),
+    });
+    return;
+  }
+  if (ctx.brokerCount !== null && target > ctx.brokerCount) {
+    ctx.out.diagnostics.push(tooManyReplicas(topic, target, ctx.brokerCount));
+    return;
+  }
+  const assignments = assignReplicas({
+    partitions: current.partitions,
+    added,
+    target,
+    brokers: cluster.brokers.map((b) => b.nodeId),
+    load: ctx.load,
+  });
+  ctx.out.reassigns.push({
+    kind: 'topic.reassign',
+    topic: topic.name,
+    from: actual,
+    to: target,
+    assignments,
+    reason: uniform
+      ? `the spec asks for replicationFactor ${target}`
+      : `partitions have between ${Math.min(...sizes)} and ${actual} replicas; all get ${target}`,
+  });
+}
+
+/** REPLICATION_EXCEEDS_BROKERS for a topic. */
+function tooManyReplicas(topic: TopicSpec, rf: number, brokers: number): Diagnostic {
+  return {
+    code: DiagnosticCodes.REPLICATION_EXCEEDS_BROKERS,
+    severity: 'error',
+    subject: topic.name,
+    message: `topic ${topic.name}: replicationFactor ${rf} exceeds the ${brokers} broker${brokers === 1 ? '' : 's'} of the cluster`,
+    hint: `lower replicationFactor to at most ${brokers}, or run more Kafka nodes (containers.kafka.nodes)`,
+    at: at(topic.pos.replicationFactor, topic),
+  };
+}
+
+/** INTERNAL_TOPIC for a declared name kafkaform must not manage. */
+function reservedName(topic: TopicSpec): Diagnostic {
+  const why = topic.name === STATE_TOPIC ? 'is kafkaform\'s own state topic' : 'starts with "__", which Kafka reserves for internal topics';
+  return {
+    code: DiagnosticCodes.INTERNAL_TOPIC,
+    severity: 'error',
+    subject: topic.name,
+    message: `topic ${topic.name} ${why}; kafkaform does not manage it`,
+    hint: 'rename the topic',
+    at: topic.pos.name,
+  };
+}
+
+/** The field's position, else the topic's. */
+function at(pos: SourcePos | undefined, topic: TopicSpec): SourcePos {
+  return pos ?? topic.pos.name;
+}
+
+/** Code-unit order: the same on every machine and locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { SeedEntrySpec } from '../spec/types.js';
+
+/** Version of the hash encoding; changing the encoding would make every produced entry look edited. */
+const HASH_VERSION = 'kafkaform-seed-v1';
+
+/**
+ * JSON with object keys sorted at every level, so a YAML edit that only reorders keys keeps the hash.
+ * Non-JSON values (undefined, functions) cannot come out of YAML and are encoded as null.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    if (value instanceof Date) return JSON.stringify(value.toISOString());
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  }
+  if (typeof value === 'bigint') return value.toString();
+  const json = JSON.stringify(value);
+  return json === undefined ? 'null' : json;
+}
+
+/** sha256 (hex) of an inline or generate entry's definition: what the user wrote, not what it produced. */
+export function definitionHash(entry: Exclude<SeedEntrySpec, { kind: 'file' }>): string {
+  const def =
+    entry.kind === 'inline'
+      ? { kind: 'inline', message: entry.message }
+      : { kind: 'generate', count: entry.count, key: entry.key, value: entry.value, headers: entry.headers, seed: entry.seed };
+  return createHash('sha256').update(HASH_VERSION).update('\0').update(canonicalJson(def)).digest('hex');
+}
+
+/** sha256 (hex) of a seed file: its exact bytes and the format they are read in (the same bytes read as text differ). */
+export function fileHash(format: string, bytes: Buffer): string {
+  return createHash('sha256').update(HASH_VERSION).update('\0file\0').update(format).update('\0').update(bytes).digest('hex');
+}

@@ -1,0 +1,238 @@
+/** What a valid JSON Lines line holds at its top level. */
+export interface JsonLineShape {
+  kind: 'object' | 'string' | 'other';
+  /** An object with a "value" key and only these keys: key, value, headers, partition, timestamp. */
+  messageObject: boolean;
+}
+
+/** Where a line first stops being JSON: byte offset into the buffer and a short lower-case message. */
+export interface JsonScanError {
+  offset: number;
+  message: string;
+}
+
+const MESSAGE_KEYS = ['key', 'value', 'headers', 'partition', 'timestamp'].map((k) => Buffer.from(k));
+const VALUE_KEY = 1;
+const MAX_DEPTH = 512;
+
+class Stop {
+  constructor(
+    readonly offset: number,
+    readonly message: string,
+  ) {}
+}
+
+/**
+ * Validates buf[start, end) as one JSON value without decoding it: seed files are mostly values that are
+ * produced as their raw bytes, so building objects (JSON.parse) for every line would be wasted work.
+ * Returns the top-level shape, or where and why the text is not JSON.
+ */
+export function scanJsonLine(buf: Uint8Array, start: number, end: number): JsonLineShape | JsonScanError {
+  const s = new Scanner(buf, start, end);
+  try {
+    const shape = s.top();
+    s.ws();
+    if (s.i < end) s.fail(`unexpected ${s.describe()} after the JSON value`);
+    return shape;
+  } catch (e) {
+    if (e instanceof Stop) return { offset: e.offset, message: e.message };
+    throw e;
+  }
+}
+
+/** True when scanJsonLine found an error. */
+export function isScanError(r: JsonLineShape | JsonScanError): r is JsonScanError {
+  return (r as JsonScanError).message !== undefined;
+}
+
+class Scanner {
+  i: number;
+  private depth = 0;
+  constructor(
+    private readonly b: Uint8Array,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.i = start;
+  }
+
+  /** The byte at the current position, or -1 at the end of the line (the buffer goes on with the next line). */
+  peek(): number {
+    return this.i < this.end ? this.b[this.i]! : -1;
+  }
+
+  fail(message: string, at = this.i): never {
+    throw new Stop(at, message);
+  }
+
+  /** The token at the current position, for messages. */
+  describe(): string {
+    if (this.i >= this.end) return 'end of line';
+    const text = Buffer.from(this.b.buffer, this.b.byteOffset + this.i, Math.min(4, this.end - this.i)).toString('utf8');
+    return `token ${JSON.stringify(String.fromCodePoint(text.codePointAt(0) ?? 0xfffd))}`;
+  }
+
+  ws(): void {
+    const b = this.b;
+    while (this.i < this.end) {
+      const c = b[this.i]!;
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
+      this.i++;
+    }
+  }
+
+  top(): JsonLineShape {
+    this.ws();
+    const c = this.peek();
+    if (c === 0x7b) return { kind: 'object', messageObject: this.object(true) };
+    if (c === 0x22) {
+      this.string();
+      return { kind: 'string', messageObject: false };
+    }
+    this.value();
+    return { kind: 'other', messageObject: false };
+  }
+
+  value(): void {
+    this.ws();
+    const c = this.peek();
+    if (c === 0x7b) this.object(false);
+    else if (c === 0x5b) this.array();
+    else if (c === 0x22) this.string();
+    else if (c === 0x74) this.literal('true');
+    else if (c === 0x66) this.literal('false');
+    else if (c === 0x6e) this.literal('null');
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) this.number();
+    else this.fail(`unexpected ${this.describe()}, expected a JSON value`);
+  }
+
+  private literal(word: string): void {
+    for (let k = 0; k < word.length; k++) {
+      if (this.i + k >= this.end || this.b[this.i + k] !== word.charCodeAt(k)) {
+        this.fail(`unexpected ${this.describe()}, expected a JSON value`);
+      }
+    }
+    this.i += word.length;
+  }
+
+  private digits(): number {
+    const from = this.i;
+    while (this.i < this.end && this.b[this.i]! >= 0x30 && this.b[this.i]! <= 0x39) this.i++;
+    return this.i - from;
+  }
+
+  private number(): void {
+    if (this.peek() === 0x2d) this.i++;
+    if (this.peek() === 0x30) this.i++;
+    else if (this.digits() === 0) this.fail(`unexpected ${this.describe()}, expected a digit`);
+    if (this.peek() === 0x2e) {
+      this.i++;
+      if (this.digits() === 0) this.fail(`unexpected ${this.describe()}, expected a digit after '.'`);
+    }
+    if (this.peek() === 0x65 || this.peek() === 0x45) {
+      this.i++;
+      if (this.peek() === 0x2b || this.peek() === 0x2d) this.i++;
+      if (this.digits() === 0) this.fail(`unexpected ${this.describe()}, expected an exponent`);
+    }
+  }
+
+  /** Scans a string starting at its opening quote; returns [start, end) of its raw contents. */
+  string(): [number, number] {
+    const b = this.b;
+    const from = ++this.i;
+    while (this.i < this.end) {
+      const c = b[this.i]!;
+      if (c === 0x22) return [from, this.i++];
+      if (c < 0x20) this.fail('control character in string (escape it, e.g. \\n)');
+      if (c === 0x5c) {
+        const e = b[this.i + 1];
+        if (e === 0x75) {
+          for (let k = 2; k < 6; k++) {
+            const h = b[this.i + k];
+            const hex = h !== undefined && this.i + k < this.end && ((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66));
+            if (!hex) this.fail('bad unicode escape, expected \\uXXXX');
+          }
+          this.i += 6;
+        } else if (e !== undefined && this.i + 1 < this.end && '"\\/bfnrt'.includes(String.fromCharCode(e))) {
+          this.i += 2;
+        } else {
+          this.fail(`bad escape "\\${e === undefined || this.i + 1 >= this.end ? '' : String.fromCharCode(e)}"`);
+        }
+      } else {
+        this.i++;
+      }
+    }
+    return this.fail('unterminated string');
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+  }
+
+  /** Scans an object; at the top level, tells whether its keys make it a message object. */
+  private object(top: boolean): boolean {
+    this.enter();
+    const b = this.b;
+    this.i++;
+    this.ws();
+    let hasValue = false;
+    let onlyKnown = true;
+    if (this.peek() === 0x7d) {
+      this.i++;
+      this.depth--;
+      return false;
+    }
+    for (;;) {
+      this.ws();
+      if (this.peek() !== 0x22) this.fail(`unexpected ${this.describe()}, expected a property name in double quotes`);
+      const [ks, ke] = this.string();
+      if (top) {
+        const known = MESSAGE_KEYS.findIndex((k) => k.length === ke - ks && k.every((x, j) => b[ks + j] === x));
+        if (known === VALUE_KEY) hasValue = true;
+        if (known < 0) onlyKnown = false;
+      }
+      this.ws();
+      if (this.peek() !== 0x3a) this.fail(`unexpected ${this.describe()}, expected ':'`);
+      this.i++;
+      this.value();
+      this.ws();
+      const c = this.peek();
+      if (c === 0x2c) {
+        this.i++;
+        continue;
+      }
+      if (c === 0x7d) {
+        this.i++;
+        this.depth--;
+        return hasValue && onlyKnown;
+      }
+      this.fail(`unexpected ${this.describe()}, expected ',' or '}'`);
+    }
+  }
+
+  private array(): void {
+    this.enter();
+    this.i++;
+    this.ws();
+    if (this.peek() === 0x5d) {
+      this.i++;
+      this.depth--;
+      return;
+    }
+    for (;;) {
+      this.value();
+      this.ws();
+      const c = this.peek();
+      if (c === 0x2c) {
+        this.i++;
+        continue;
+      }
+      if (c === 0x5d) {
+        this.i++;
+        this.depth--;
+        return;
+      }
+      this.fail(`unexpected ${this.describe()}, expected ',' or ']'`);
+    }
+  }
+}

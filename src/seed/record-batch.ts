@@ -1,0 +1,226 @@
+import type { SeedMessage } from './types.js';
+
+// Kafka's record batch format (magic 2), written straight from seed messages: kafkajs' producer builds
+// an object per record and regroups messages quadratically, which made seeding 3x slower than kcat.
+
+/** Bytes of a record batch header (magic 2), up to and including the record count. */
+export const BATCH_HEADER_BYTES = 61;
+const CRC_OFFSET = 17;
+const ATTRIBUTES_OFFSET = 21;
+/** Attribute bit marking a batch as part of a transaction. */
+const TRANSACTIONAL = 0x10;
+
+/** Identity of the writer, stamped on each batch so the broker can de-duplicate and fence. */
+export interface BatchWriter {
+  producerId: bigint;
+  producerEpoch: number;
+  transactional: boolean;
+}
+
+/** A compressor of the records section; null for none. */
+export type Compress = ((records: Buffer) => Buffer | Promise<Buffer>) | null;
+
+/**
+ * Encodes messages[indices] as one record batch starting at `baseSequence`. Compression `codec`
+ * is the attribute value (1 gzip, ...) and `compress` turns the records section into its compressed form.
+ */
+export async function encodeRecordBatch(
+  messages: SeedMessage[],
+  indices: ArrayLike<number>,
+  writer: BatchWriter,
+  baseSequence: number,
+  codec: number,
+  compress: Compress,
+  now: number = Date.now(),
+): Promise<Buffer> {
+  const n = indices.length;
+  let first = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const ts = timestampOf(messages[indices[i]!]!, now);
+    if (ts < first) first = ts;
+    if (ts > max) max = ts;
+  }
+  if (n === 0) first = max = now;
+  let recordsBytes = 0;
+  const sizes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const size = recordBodySize(messages[indices[i]!]!, i, timestampOf(messages[indices[i]!]!, now) - first);
+    sizes[i] = size;
+    recordsBytes += varintSize(zigzag(size)) + size;
+  }
+  const uncompressed = compress === null;
+  const records = Buffer.allocUnsafe(uncompressed ? BATCH_HEADER_BYTES + recordsBytes : recordsBytes);
+  let pos = uncompressed ? BATCH_HEADER_BYTES : 0;
+  for (let i = 0; i < n; i++) {
+    const m = messages[indices[i]!]!;
+    pos = writeRecord(records, pos, m, sizes[i]!, i, timestampOf(m, now) - first);
+  }
+  let buf: Buffer;
+  if (uncompressed) {
+    buf = records;
+  } else {
+    const packed = await compress(records);
+    buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + packed.length);
+    packed.copy(buf, BATCH_HEADER_BYTES);
+  }
+  buf.writeBigInt64BE(0n, 0); // base offset: assigned by the broker
+  buf.writeInt32BE(buf.length - 12, 8); // batch length after this field
+  buf.writeInt32BE(-1, 12); // partition leader epoch: unknown to producers
+  buf.writeInt8(2, 16); // magic
+  buf.writeInt16BE((codec & 0x07) | (writer.transactional ? TRANSACTIONAL : 0), ATTRIBUTES_OFFSET);
+  buf.writeInt32BE(n - 1, 23); // last offset delta
+  buf.writeBigInt64BE(BigInt(first), 27);
+  buf.writeBigInt64BE(BigInt(max), 35);
+  buf.writeBigInt64BE(writer.producerId, 43);
+  buf.writeInt16BE(writer.producerEpoch, 51);
+  buf.writeInt32BE(baseSequence, 53);
+  buf.writeInt32BE(n, 57);
+  buf.writeUInt32BE(crc32c(buf, ATTRIBUTES_OFFSET, buf.length), CRC_OFFSET);
+  return buf;
+}
+
+/** A message's timestamp in epoch ms; `now` when it has none. */
+function timestampOf(m: SeedMessage, now: number): number {
+  return m.timestamp === null ? now : Number(m.timestamp);
+}
+
+/** Bytes of a record after its length prefix. */
+function recordBodySize(m: SeedMessage, offsetDelta: number, timestampDelta: number): number {
+  let size = 1 + varintSize(zigzag(timestampDelta)) + varintSize(zigzag(offsetDelta));
+  size += m.key === null ? 1 : varintSize(zigzag(m.key.length)) + m.key.length;
+  size += m.value === null ? 1 : varintSize(zigzag(m.value.length)) + m.value.length;
+  let count = 0;
+  for (const k in m.headers) {
+    const kl = Buffer.byteLength(k);
+    const vl = Buffer.byteLength(m.headers[k]!);
+    size += varintSize(zigzag(kl)) + kl + varintSize(zigzag(vl)) + vl;
+    count++;
+  }
+  return size + varintSize(zigzag(count));
+}
+
+/** Writes one record (length-prefixed) at `pos`; returns the position after it. */
+function writeRecord(buf: Buffer, pos: number, m: SeedMessage, size: number, offsetDelta: number, timestampDelta: number): number {
+  pos = writeVarint(buf, pos, zigzag(size));
+  buf[pos++] = 0; // record attributes: unused
+  pos = writeVarint(buf, pos, zigzag(timestampDelta));
+  pos = writeVarint(buf, pos, zigzag(offsetDelta));
+  pos = writeBytes(buf, pos, m.key);
+  pos = writeBytes(buf, pos, m.value);
+  let count = 0;
+  for (const _ in m.headers) count++;
+  pos = writeVarint(buf, pos, zigzag(count));
+  for (const k in m.headers) {
+    pos = writeString(buf, pos, k);
+    pos = writeString(buf, pos, m.headers[k]!);
+  }
+  return pos;
+}
+
+function writeBytes(buf: Buffer, pos: number, b: Buffer | null): number {
+  if (b === null) return writeVarint(buf, pos, 1); // zigzag(-1): null
+  pos = writeVarint(buf, pos, zigzag(b.length));
+  b.copy(buf, pos);
+  return pos + b.length;
+}
+
+function writeString(buf: Buffer, pos: number, s: string): number {
+  const len = Buffer.byteLength(s);
+  pos = writeVarint(buf, pos, zigzag(len));
+  buf.write(s, pos, 'utf8');
+  return pos + len;
+}
+
+/** Zigzag encoding of a safe integer (as Kafka's varint/varlong): small magnitudes give small numbers. */
+export function zigzag(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+/** Bytes of an unsigned base-128 varint. */
+export function varintSize(z: number): number {
+  let size = 1;
+  while (z >= 128) {
+    z = Math.floor(z / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Writes an unsigned base-128 varint; returns the position after it. Division keeps values above 2^32 exact. */
+export function writeVarint(buf: Buffer, pos: number, z: number): number {
+  while (z >= 128) {
+    buf[pos++] = (z % 128) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buf[pos++] = z;
+  return pos;
+}
+
+/** CRC-32C lookup tables for slicing by 8: table t maps a byte followed by t zero bytes. */
+const CRC_TABLES = (() => {
+  const t = new Int32Array(256 * 8);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    t[i] = c;
+  }
+  for (let i = 0; i < 256; i++) {
+    for (let s = 1; s < 8; s++) {
+      const prev = t[(s - 1) * 256 + i]!;
+      t[s * 256 + i] = (prev >>> 8) ^ t[prev & 0xff]!;
+    }
+  }
+  return t;
+})();
+
+/** CRC-32C (Castagnoli) of buf[start, end), as Kafka checksums record batches. */
+export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
+  const t = CRC_TABLES;
+  let c = -1;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    c ^= buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+    c =
+      t[1792 + (c & 0xff)]! ^
+      t[1536 + ((c >>> 8) & 0xff)]! ^
+      t[1280 + ((c >>> 16) & 0xff)]! ^
+      t[1024 + (c >>> 24)]! ^
+      t[768 + buf[i + 4]!]! ^
+      t[512 + buf[i + 5]!]! ^
+      t[256 + buf[i + 6]!]! ^
+      t[buf[i + 7]!]!;
+  }
+  for (; i < end; i++) c = t[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** Kafka's murmur2 (as the Java client's default partitioner): the same key lands in the same partition. */
+export function murmur2(data: Uint8Array): number {
+  const m = 0x5bd1e995;
+  const length = data.length;
+  let h = 0x9747b28c ^ length;
+  const length4 = length >> 2;
+  for (let i = 0; i < length4; i++) {
+    const i4 = i * 4;
+    let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const tail = length & ~3;
+  const rest = length & 3;
+  if (rest === 3) h ^= data[tail + 2]! << 16;
+  if (rest >= 2) h ^= data[tail + 1]! << 8;
+  if (rest >= 1) h = Math.imul(h ^ data[tail]!, m);
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** The partition of a keyed message, as Kafka's default partitioner chooses it. */
+export function partitionForKey(key: Uint8Array, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}

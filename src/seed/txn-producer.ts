@@ -1,0 +1,217 @@
+import { createRequire } from 'node:module';
+import { ErrorCodes, KafkaformError } from '../errors.js';
+import type { KafkaConnection } from '../kafka/client.js';
+
+// A transactional producer that sends pre-encoded record batches (src/seed/record-batch.ts). It drives the
+// transaction protocol through kafkajs' internal cluster and broker objects (as src/kafka/fetch.ts does for
+// fetching), so only kafkajs' connection handling is reused and no per-message objects are built.
+
+const require = createRequire(import.meta.url);
+const { requests } = require('kafkajs/src/protocol/requests') as { requests: Record<string, unknown> };
+const Encoder = require('kafkajs/src/protocol/encoder') as new () => KafkaEncoder;
+
+const PRODUCE_API_KEY = 0;
+const TRANSACTION_COORDINATOR = 1;
+
+interface KafkaEncoder {
+  writeBuffer(b: Buffer): KafkaEncoder;
+}
+
+interface ProtocolRequest {
+  request: { apiKey: number; apiVersion: number; apiName: string; expectResponse(): boolean; encode(): Promise<KafkaEncoder> };
+  response: unknown;
+}
+
+interface InternalBroker {
+  nodeId: number;
+  initProducerId(a: { transactionalId: string; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
+  addPartitionsToTxn(a: { transactionalId: string; producerId: string; producerEpoch: number; topics: { topic: string; partitions: number[] }[] }): Promise<unknown>;
+  endTxn(a: { transactionalId: string; producerId: string; producerEpoch: number; transactionResult: boolean }): Promise<unknown>;
+  lookupRequest(apiKey: number, definition: unknown): (args: Record<string, unknown>) => ProtocolRequest;
+}
+
+interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number }[];
+  findBroker(a: { nodeId: number }): Promise<InternalBroker>;
+  findGroupCoordinator(a: { groupId: string; coordinatorType: number }): Promise<InternalBroker>;
+}
+
+/** One pre-encoded record batch for one partition, carrying `messages` records. */
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  records: Buffer;
+  messages: number;
+}
+
+/** Coordinator errors that clear up by themselves: retried with backoff. */
+const RETRIABLE = new Set(['CONCURRENT_TRANSACTIONS', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
+
+/** An open Kafka transaction of one transactional id; every method after end() fails. */
+export class SeedTransaction {
+  private coordinator: InternalBroker;
+  private constructor(
+    private readonly conn: KafkaConnection,
+    private readonly cluster: InternalCluster,
+    readonly transactionalId: string,
+    coordinator: InternalBroker,
+    /** Producer id as a decimal string (kafkajs' form) and as the record batch needs it. */
+    readonly producerId: string,
+    readonly producerEpoch: number,
+    private readonly timeoutMs: number,
+  ) {
+    this.coordinator = coordinator;
+  }
+
+  /**
+   * Connects and initialises the transactional id: the broker fences any earlier producer with the same
+   * id and aborts its unfinished transaction, so a crashed attempt can never commit later.
+   */
+  static async begin(conn: KafkaConnection, transactionalId: string, topics: string[], opts: { transactionTimeoutMs: number }): Promise<SeedTransaction> {
+    const cluster = internalCluster(conn);
+    try {
+      await cluster.connect();
+      await cluster.addMultipleTargetTopics(topics);
+      conn.count('Metadata');
+      const find = async (): Promise<InternalBroker> => {
+        conn.count('FindCoordinator');
+        return cluster.findGroupCoordinator({ groupId: transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
+      };
+      let coordinator = await find();
+      const init = await retryCoordinator(async () => {
+        conn.count('InitProducerId');
+        return coordinator.initProducerId({ transactionalId, transactionTimeout: opts.transactionTimeoutMs });
+      }, async () => {
+        coordinator = await find();
+      });
+      const timeoutMs = conn.options.requestTimeoutMs ?? 30_000;
+      return new SeedTransaction(conn, cluster, transactionalId, coordinator, String(init.producerId), init.producerEpoch, timeoutMs);
+    } catch (err) {
+      await cluster.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Producer id as a bigint, for record batch headers. */
+  get producerIdBig(): bigint {
+    return BigInt(this.producerId);
+  }
+
+  /** Partition ids and leaders of a topic, from the metadata loaded by begin(). */
+  partitions(topic: string): { partitionId: number; leader: number }[] {
+    return this.cluster.findTopicPartitionMetadata(topic);
+  }
+
+  /** Registers every partition the transaction will write to; must precede produce(). */
+  async addPartitions(topics: { topic: string; partitions: number[] }[]): Promise<void> {
+    await retryCoordinator(async () => {
+      this.conn.count('AddPartitionsToTxn');
+      await this.coordinator.addPartitionsToTxn({ transactionalId: this.transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, topics });
+    }, () => this.refindCoordinator());
+  }
+
+  /** Sends one Produce request to broker `nodeId` with at most one batch per partition; resolves when all replicas acknowledged. */
+  async produce(nodeId: number, batches: PartitionBatch[]): Promise<void> {
+    const broker = await this.cluster.findBroker({ nodeId });
+    const protocol = broker.lookupRequest(PRODUCE_API_KEY, requests.Produce)({
+      acks: -1,
+      timeout: this.timeoutMs,
+      transactionalId: this.transactionalId,
+      producerId: this.producerId,
+      producerEpoch: this.producerEpoch,
+      topicData: [],
+    });
+    if (protocol.request.apiVersion < 3) {
+      throw new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, 'the broker does not support transactions (Produce v3+, Kafka 0.11+)');
+    }
+    const body = encodeProduceBody(this.transactionalId, this.timeoutMs, batches);
+    protocol.request.encode = async () => new Encoder().writeBuffer(body);
+    this.conn.count('Produce');
+    await sendRequest(broker, protocol);
+  }
+
+  /** Commits (true) or aborts (false) the transaction. */
+  async end(commit: boolean): Promise<void> {
+    await retryCoordinator(async () => {
+      this.conn.count('EndTxn');
+      await this.coordinator.endTxn({ transactionalId: this.transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, transactionResult: commit });
+    }, () => this.refindCoordinator());
+  }
+
+  /** Closes the connections; safe after a failure. */
+  async close(): Promise<void> {
+    await this.cluster.disconnect().catch(() => undefined);
+  }
+
+  private async refindCoordinator(): Promise<void> {
+    this.conn.count('FindCoordinator');
+    this.coordinator = await this.cluster.findGroupCoordinator({ groupId: this.transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
+  }
+}
+
+/** The Produce request body (v3..v8 share it): transactional id, acks=-1, timeout, then topics and their batches. */
+function encodeProduceBody(transactionalId: string, timeoutMs: number, batches: PartitionBatch[]): Buffer {
+  const byTopic = new Map<string, PartitionBatch[]>();
+  for (const b of batches) byTopic.set(b.topic, [...(byTopic.get(b.topic) ?? []), b]);
+  const tid = Buffer.from(transactionalId, 'utf8');
+  let size = 2 + tid.length + 2 + 4 + 4;
+  for (const [topic, list] of byTopic) {
+    size += 2 + Buffer.byteLength(topic) + 4;
+    for (const b of list) size += 4 + 4 + b.records.length;
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let pos = buf.writeInt16BE(tid.length, 0);
+  pos += tid.copy(buf, pos);
+  pos = buf.writeInt16BE(-1, pos); // acks: all in-sync replicas
+  pos = buf.writeInt32BE(timeoutMs, pos);
+  pos = buf.writeInt32BE(byTopic.size, pos);
+  for (const [topic, list] of byTopic) {
+    pos = buf.writeInt16BE(Buffer.byteLength(topic), pos);
+    pos += buf.write(topic, pos, 'utf8');
+    pos = buf.writeInt32BE(list.length, pos);
+    for (const b of list) {
+      pos = buf.writeInt32BE(b.partition, pos);
+      pos = buf.writeInt32BE(b.records.length, pos);
+      pos += b.records.copy(buf, pos);
+    }
+  }
+  return buf;
+}
+
+/** Sends through the broker's own request path (which re-authenticates SASL sessions when needed). */
+async function sendRequest(broker: InternalBroker, protocol: ProtocolRequest): Promise<unknown> {
+  const proto = Object.getPrototypeOf(broker) as Record<symbol, unknown>;
+  const symbol = Object.getOwnPropertySymbols(proto).find((s) => s.description === 'private:Broker:sendRequest');
+  if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no broker request method');
+  const send = proto[symbol] as (this: InternalBroker, p: ProtocolRequest) => Promise<unknown>;
+  return send.call(broker, protocol);
+}
+
+/** Runs a coordinator request, retrying errors that clear up by themselves (e.g. the previous transaction still completing). */
+async function retryCoordinator<T>(fn: () => Promise<T>, onStaleCoordinator: () => Promise<void>): Promise<T> {
+  let delay = 50;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const type = (err as { type?: string }).type ?? '';
+      if (!RETRIABLE.has(type) || attempt >= 30) throw err;
+      if (type === 'NOT_COORDINATOR' || type === 'COORDINATOR_NOT_AVAILABLE') await onStaleCoordinator();
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 1000);
+    }
+  }
+}
+
+/** kafkajs' internal cluster object, which owns broker connections (see src/kafka/fetch.ts). */
+function internalCluster(conn: KafkaConnection): InternalCluster {
+  const kafka = conn.kafka as unknown as Record<symbol, unknown>;
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no internal cluster factory');
+  const create = kafka[symbol] as (o: object) => InternalCluster;
+  return create({ allowAutoTopicCreation: false, metadataMaxAge: 60_000 });
+}

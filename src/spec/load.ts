@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ErrorCodes, KafkaformError, formatPos, type Problem } from '../errors.js';
+import type { SpecContext } from './context.js';
+import { DEFAULT_SPEC_FILE } from './defaults.js';
+import { normaliseSpec } from './normalise.js';
+import { ProblemList } from './problems.js';
+import { checkSchema } from './schema-check.js';
+import type { Spec } from './types.js';
+import { readYaml } from './yaml-source.js';
+
+/** Options of parseSpec beyond the text itself. */
+export interface ParseSpecOptions {
+  /** Tells whether a file exists (seed files, TLS files); omitted: files are not checked, parsing stays pure. */
+  fileExists?: (absPath: string) => boolean;
+}
+
+function invalid(file: string, problems: Problem[]): KafkaformError {
+  const first = problems[0]!;
+  const message =
+    problems.length === 1
+      ? `${first.at ? formatPos(first.at) : file}: ${first.message}`
+      : `${file} has ${problems.length} problems; the first: ${first.at ? formatPos(first.at) : file}: ${first.message}`;
+  return new KafkaformError(ErrorCodes.SPEC_INVALID, message, {
+    hint: 'fix the problems listed, then run `kafkaform validate` again',
+    details: { file },
+    problems,
+  });
+}
+
+/**
+ * Parses and validates spec text into a normalised Spec. `file` names the spec in positions and anchors relative
+ * paths; `env` resolves ${VAR} references. Throws KafkaformError SPEC_INVALID listing every problem at once,
+ * each with file:line:col, a document path and a hint.
+ */
+export function parseSpec(text: string, file: string, env: Record<string, string | undefined> = {}, options: ParseSpecOptions = {}): Spec {
+  const absFile = resolve(file);
+  const yaml = readYaml(text.replace(/^\uFEFF/, ''), file);
+  const problems = new ProblemList(yaml.source);
+  for (const p of yaml.problems) problems.addRaw(p);
+  if (yaml.fatal) throw invalid(file, problems.sorted());
+  if (yaml.data === null || yaml.data === undefined) {
+    problems.addRaw({
+      message: 'the spec is empty',
+      at: { file, line: 1, col: 1 },
+      hint: 'start with `version: 1` and `project: <name>`, then declare cluster or containers.kafka and topics',
+    });
+    throw invalid(file, problems.sorted());
+  }
+  checkSchema(yaml.data, problems);
+  const ctx: SpecContext = {
+    dir: dirname(absFile),
+    source: yaml.source,
+    problems,
+    env,
+    fileExists: options.fileExists ?? null,
+  };
+  const spec = normaliseSpec(ctx, yaml.data, absFile);
+  if (problems.size > 0) throw invalid(file, problems.sorted());
+  return spec;
+}
+
+function isFile(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/**
+ * Reads and parses a spec file (default ./kafka.config.yaml), resolving ${VAR} from `env` and checking that
+ * referenced files exist. Throws SPEC_NOT_FOUND when the file cannot be read, SPEC_INVALID when it is wrong.
+ */
+export async function loadSpec(file: string = DEFAULT_SPEC_FILE, env: Record<string, string | undefined> = process.env): Promise<Spec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'EISDIR'
+        ? `pass the spec file itself, e.g. -f ${file.replace(/\/$/, '')}/${DEFAULT_SPEC_FILE}`
+        : code === 'ENOENT'
+          ? `kafkaform looks for ./${DEFAULT_SPEC_FILE} in the current directory; create it there or pass another file with -f <file>`
+          : 'check the file permissions';
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
+    throw new KafkaformError(ErrorCodes.SPEC_NOT_FOUND, `spec file ${file} ${why}`, { hint, details: { file }, cause: e });
+  }
+  return parseSpec(text, file, env, { fileExists: isFile });
+}

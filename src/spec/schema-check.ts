@@ -1,0 +1,225 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { ErrorCodes, KafkaformError } from '../errors.js';
+import type { ProblemList } from './problems.js';
+import { didYouMean } from './suggest.js';
+import { describeKind, describeValue, formatPath, orList, type DocPath } from './text.js';
+import { unknownTopicConfigMessage } from './topic-configs.js';
+
+/** Location of the schema inside the package. */
+export const SCHEMA_RELATIVE_PATH = 'schema/kafka.config.schema.json';
+
+type SchemaNode = Record<string, unknown>;
+
+/**
+ * Absolute path of schema/kafka.config.schema.json: found by walking up from this module, because the module
+ * runs from src/spec under tests and from dist/src/spec when built.
+ */
+export function findSchemaFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, SCHEMA_RELATIVE_PATH);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new KafkaformError(ErrorCodes.INTERNAL, `${SCHEMA_RELATIVE_PATH} not found above ${fileURLToPath(import.meta.url)}`, {
+        hint: 'the package is incomplete; reinstall kafkaform',
+      });
+    }
+    dir = parent;
+  }
+}
+
+let cached: { schema: SchemaNode; validate: ValidateFunction } | undefined;
+
+/** The parsed JSON Schema and its compiled validator, built once per process. */
+export function compiledSchema(): { schema: SchemaNode; validate: ValidateFunction } {
+  if (!cached) {
+    const schema = JSON.parse(readFileSync(findSchemaFile(), 'utf8')) as SchemaNode;
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    // Annotations for humans: what a value should look like, and what the keys of a mapping are called.
+    ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+    ajv.addKeyword({ keyword: 'x-key-noun', schemaType: 'string' });
+    cached = { schema, validate: ajv.compile(schema) };
+  }
+  return cached;
+}
+
+// Values under these paths may be secrets: messages describe their kind, never their content.
+function isSecretPath(path: DocPath): boolean {
+  return path.includes('password') || path.includes('env');
+}
+
+function got(path: DocPath, data: unknown): string {
+  return isSecretPath(path) ? describeKind(data) : describeValue(data);
+}
+
+function rangeText(s: SchemaNode): string {
+  const min = typeof s.minimum === 'number' ? s.minimum : undefined;
+  // Limits that only mirror Java's int range say nothing useful to a person.
+  const max = typeof s.maximum === 'number' && s.maximum < 2_147_483_647 ? s.maximum : undefined;
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` ≥ ${min}`;
+  if (max !== undefined) return ` ≤ ${max}`;
+  return '';
+}
+
+/** What a schema node accepts, in words: its x-expected annotation, or derived from type, enum and bounds. */
+export function expectedText(s: SchemaNode): string {
+  if (typeof s['x-expected'] === 'string') return s['x-expected'];
+  if ('const' in s) return JSON.stringify(s.const);
+  if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}`;
+  const types = (Array.isArray(s.type) ? s.type : [s.type]).filter((t): t is string => typeof t === 'string' && t !== 'null');
+  const words = types.map((t) => {
+    switch (t) {
+      case 'integer':
+        return `an integer${rangeText(s)}`;
+      case 'number':
+        return `a number${rangeText(s)}`;
+      case 'string':
+        return s.minLength ? 'a non-empty string' : 'a string';
+      case 'boolean':
+        return 'true or false';
+      case 'array':
+        return 'a list';
+      default:
+        return 'a mapping';
+    }
+  });
+  return words.length ? orList(words) : 'a valid value';
+}
+
+function firstSentence(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  // A sentence ends at ". " before a capital letter, so abbreviations like "e.g. x" stay inside it.
+  const m = /^.*?[.!?](?=\s+[A-Z]|\s*$)/s.exec(text);
+  return (m ? m[0] : text).trim();
+}
+
+function decodePointer(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === '') return [];
+  const out: (string | number)[] = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+function where(path: DocPath): string {
+  return path.length ? `in ${formatPath(path)}` : 'at the top level';
+}
+
+/** Keeps one branch of each oneOf/anyOf: the one whose type fits the data, else the combinator error alone. */
+function pruneCombinators(errors: ErrorObject[]): ErrorObject[] {
+  let out = errors;
+  for (const comb of errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')) {
+    const prefix = `${comb.schemaPath}/`;
+    const branches = comb.schema as SchemaNode[];
+    const fits = branches.findIndex((b) => {
+      const types = Array.isArray(b.type) ? b.type : [b.type];
+      const d = comb.data;
+      const kind = d === null ? 'null' : Array.isArray(d) ? 'array' : Number.isInteger(d) ? 'integer' : typeof d;
+      return types.includes(kind) || (kind === 'integer' && types.includes('number'));
+    });
+    out = out.filter((e) => {
+      if (!e.schemaPath.startsWith(prefix)) return e !== comb || fits < 0;
+      return fits >= 0 && e.schemaPath.startsWith(`${prefix}${fits}/`);
+    });
+  }
+  return out;
+}
+
+/** Turns one ajv error into a human problem; its path is covered so semantic checks do not repeat it. */
+function report(e: ErrorObject, data: unknown, problems: ProblemList): void {
+  const path = decodePointer(e.instancePath, data);
+  const parent = (e.parentSchema ?? {}) as SchemaNode;
+  const hint = firstSentence(parent.description);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const keyPath = [...path, key];
+      const known = Object.keys((parent.properties ?? {}) as SchemaNode);
+      if (parent['x-key-noun'] === 'topic config') {
+        const msg = unknownTopicConfigMessage(key);
+        problems.addCovering(keyPath, msg, 'topic configs are listed at https://kafka.apache.org/41/configuration/topic-configs', 'key');
+        return;
+      }
+      const suggestion = didYouMean(key, known);
+      const fix = suggestion ? `rename it${suggestion.replace('; did you mean', ' to').replace('?', '')}` : `remove it; allowed here: ${known.join(', ')}`;
+      problems.addCovering(keyPath, `unknown key ${JSON.stringify(key)} ${where(path)}${suggestion}`, fix, 'key');
+      return;
+    }
+    case 'required': {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      const propSchema = ((parent.properties ?? {}) as Record<string, SchemaNode>)[missing] ?? {};
+      const about = firstSentence(propSchema.description);
+      problems.addCovering(
+        [...path, missing],
+        `missing required key ${JSON.stringify(missing)} ${where(path)}`,
+        about ? `add ${missing}: ${about}` : `add ${missing}`,
+        // The missing key's path does not exist, so this resolves to the parent's key (or the document start).
+        'key',
+      );
+      return;
+    }
+    case 'type':
+    case 'pattern':
+    case 'minLength':
+      problems.addCovering(path, `expected ${expectedText(parent)}, got ${got(path, e.data)}`, hint);
+      return;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const bound = typeof parent['x-expected'] === 'string' ? `a value${rangeText(parent) || ` ${e.message ?? ''}`}` : expectedText(parent);
+      problems.addCovering(path, `expected ${bound}, got ${got(path, e.data)}`, hint);
+      return;
+    }
+    case 'enum': {
+      const values = (e.schema as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+      const mean = typeof e.data === 'string' ? didYouMean(e.data, values.filter((v) => typeof v === 'string')) : '';
+      const expected = typeof parent['x-expected'] === 'string' ? parent['x-expected'] : `one of ${values.join(', ')}`;
+      problems.addCovering(path, `expected ${expected}, got ${got(path, e.data)}${mean}`, hint);
+      return;
+    }
+    case 'const':
+      problems.addCovering(path, `expected ${JSON.stringify(e.schema)}, got ${got(path, e.data)}`, hint);
+      return;
+    case 'minItems':
+      problems.addCovering(path, `expected at least ${String((e.params as { limit: number }).limit)} item(s), got an empty list`, hint);
+      return;
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      const items = e.data as unknown[];
+      problems.addCovering([...path, i], `${got([...path, i], items[i])} is listed twice (items ${j} and ${i})`, 'list each item once');
+      return;
+    }
+    case 'oneOf':
+    case 'anyOf':
+      problems.addCovering(path, `expected ${orList((e.schema as SchemaNode[]).map(expectedText))}, got ${got(path, e.data)}`, hint);
+      return;
+    default:
+      problems.addCovering(path, `${formatPath(path) || 'the spec'} ${e.message ?? 'is invalid'}`, hint);
+  }
+}
+
+/**
+ * Validates the plain data against the JSON Schema and reports each mistake once, in words.
+ * Property-name rules (topic, service and property names) are left to the semantic checks, which say more.
+ */
+export function checkSchema(data: unknown, problems: ProblemList): void {
+  const { validate } = compiledSchema();
+  if (validate(data)) return;
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames' && e.propertyName === undefined);
+  for (const e of pruneCombinators(errors)) report(e, data, problems);
+}

@@ -1,0 +1,77 @@
+import type { SourcePos } from '../errors.js';
+import { asMap, type SpecContext } from './context.js';
+import { quote } from './text.js';
+import { normaliseTopicConfigValue, TOPIC_CONFIGS, unknownTopicConfigMessage } from './topic-configs.js';
+import type { TopicSpec } from './types.js';
+
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/** Why a topic name is invalid for Kafka, or null when it is fine. */
+export function topicNameProblem(name: string): string | null {
+  if (name.startsWith('__')) return `topic name ${quote(name)} is reserved: names starting with "__" belong to Kafka's internal topics`;
+  if (name === '.' || name === '..') return `topic name ${quote(name)} is not allowed by Kafka`;
+  if (!TOPIC_NAME.test(name)) return `invalid topic name ${quote(name)}: use 1 to 249 letters, digits, ".", "_" or "-"`;
+  return null;
+}
+
+function int(v: unknown): number | null {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 ? v : null;
+}
+
+function normaliseConfig(ctx: SpecContext, topic: string, raw: unknown, pos: Record<string, SourcePos>): Record<string, string> {
+  const config: Record<string, string> = {};
+  const map = asMap(raw);
+  if (!map) return config;
+  for (const [name, value] of Object.entries(map)) {
+    const path = ['topics', topic, 'config', name];
+    pos[name] = ctx.source.pos(path, 'key');
+    const def = TOPIC_CONFIGS.get(name);
+    if (!def) {
+      ctx.problems.add(path, unknownTopicConfigMessage(name), 'topic configs are listed at https://kafka.apache.org/41/configuration/topic-configs', 'key');
+      continue;
+    }
+    // Integers beyond 2^53 lose digits in JS numbers; the source text keeps them exact.
+    let exact: unknown = value;
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      const src = ctx.source.plainSource(path);
+      if (src !== undefined && /^[+-]?\d+$/.test(src)) exact = BigInt(src);
+    }
+    const r = normaliseTopicConfigValue(def, exact);
+    if (r.ok) config[name] = r.value;
+    else ctx.problems.add(path, r.error, `${name}: ${def.doc}`);
+  }
+  return config;
+}
+
+/** Normalises `topics`: names checked (reserved, charset, "."/"_" collisions), configs in Kafka's units; sorted by name. */
+export function normaliseTopics(ctx: SpecContext, raw: unknown): TopicSpec[] {
+  const map = asMap(raw);
+  if (!map) return [];
+  const collisions = new Map<string, string>();
+  const topics: TopicSpec[] = [];
+  for (const [name, value] of Object.entries(map)) {
+    const path = ['topics', name];
+    const bad = topicNameProblem(name);
+    if (bad) ctx.problems.add(path, bad, 'rename the topic', 'key');
+    // Kafka maps "." and "_" to the same metric name, so it refuses topics that differ only there.
+    const metricName = name.replace(/\./g, '_');
+    const clash = collisions.get(metricName);
+    if (clash !== undefined) {
+      ctx.problems.add(path, `topic ${quote(name)} collides with ${quote(clash)}: Kafka treats "." and "_" alike in topic names`, 'rename one of them', 'key');
+    } else collisions.set(metricName, name);
+
+    const t = asMap(value) ?? {};
+    const configPos: Record<string, SourcePos> = {};
+    const spec: TopicSpec = {
+      name,
+      partitions: int(t.partitions),
+      replicationFactor: int(t.replicationFactor),
+      config: normaliseConfig(ctx, name, t.config, configPos),
+      pos: { name: ctx.source.pos(path, 'key'), config: configPos },
+    };
+    if (t.partitions !== undefined) spec.pos.partitions = ctx.source.pos([...path, 'partitions']);
+    if (t.replicationFactor !== undefined) spec.pos.replicationFactor = ctx.source.pos([...path, 'replicationFactor']);
+    topics.push(spec);
+  }
+  return topics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compiledSchema, findSchemaFile } from '../../../src/spec/schema-check.js';
+import { topicConfigSchema } from '../../../src/spec/topic-config-schema.js';
+import { TOPIC_CONFIG_NAMES } from '../../../src/spec/topic-configs.js';
+
+type Node = Record<string, unknown>;
+
+// Every property an editor can complete must carry a title and a description.
+function undocumented(node: unknown, path: string, out: string[]): string[] {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return out;
+  const n = node as Node;
+  for (const [name, child] of Object.entries((n.properties ?? {}) as Record<string, Node>)) {
+    if (!child.$ref && (typeof child.title !== 'string' || typeof child.description !== 'string')) out.push(`${path}.${name}`);
+    undocumented(child, `${path}.${name}`, out);
+  }
+  for (const key of ['items', 'additionalProperties'] as const) undocumented(n[key], `${path}.${key}`, out);
+  for (const [name, def] of Object.entries((n.definitions ?? {}) as Record<string, Node>)) undocumented(def, `#${name}`, out);
+  return out;
+}
+
+describe('schema/kafka.config.schema.json', () => {
+  it('holds the topic config catalogue (KAFKAFORM_UPDATE_SCHEMA=1 rewrites it)', () => {
+    const file = findSchemaFile();
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { definitions: Node };
+    if (process.env.KAFKAFORM_UPDATE_SCHEMA === '1') {
+      schema.definitions.topicConfig = topicConfigSchema();
+      writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
+    }
+    expect(schema.definitions.topicConfig).toEqual(topicConfigSchema());
+    expect(Object.keys((schema.definitions.topicConfig as { properties: Node }).properties)).toEqual([...TOPIC_CONFIG_NAMES]);
+  });
+
+  it('compiles under ajv strict mode', () => {
+    expect(typeof compiledSchema().validate).toBe('function');
+  });
+
+  it('documents every property with a title and a description', () => {
+    const schema = JSON.parse(readFileSync(findSchemaFile(), 'utf8')) as Node;
+    expect(undocumented(schema, '', [])).toEqual([]);
+  });
+
+  it('forbids unknown keys in every mapping of fixed shape', () => {
+    const schema = JSON.parse(readFileSync(findSchemaFile(), 'utf8')) as Node;
+    const open: string[] = [];
+    const walk = (n: unknown, path: string) => {
+      if (!n || typeof n !== 'object' || Array.isArray(n)) return;
+      const node = n as Node;
+      if (node.properties && node.additionalProperties !== false) open.push(path);
+      for (const [k, v] of Object.entries((node.properties ?? {}) as Node)) walk(v, `${path}.${k}`);
+      walk(node.items, `${path}[]`);
+      for (const [k, v] of Object.entries((node.definitions ?? {}) as Node)) walk(v, `#${k}`);
+    };
+    walk(schema, '');
+    expect(open).toEqual([]);
+  });
+});
