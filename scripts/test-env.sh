@@ -6,6 +6,7 @@
 #   KAFKA_VERSION       Kafka version of the image (default: the project's pinned version)
 #   KAFKAFORM_IMAGE     image reference to provide (default: apache/kafka:$KAFKA_VERSION)
 #   KAFKAFORM_NO_PULL=1 do not try to pull from a registry; build the stand-in at once
+#   KAFKAFORM_BASE_IMAGE the Debian + Java base image tag to build or reuse
 #   KAFKAFORM_CACHE     where the Debian rootfs and Kafka jars are cached (default /var/cache/kafkaform)
 set -euo pipefail
 
@@ -14,7 +15,7 @@ root="$(cd "$here/.." && pwd)"
 KAFKA_VERSION="${KAFKA_VERSION:-$(tr -d '[:space:]' < "$root/docker/kafka/VERSION")}"
 IMAGE="${KAFKAFORM_IMAGE:-apache/kafka:$KAFKA_VERSION}"
 CACHE="${KAFKAFORM_CACHE:-/var/cache/kafkaform}"
-BASE_IMAGE="kafkaform/debian-jre17:bookworm-2"
+BASE_IMAGE="${KAFKAFORM_BASE_IMAGE:-kafkaform/debian-jre17:bookworm-2}"
 
 log() { printf '[test-env] %s\n' "$*" >&2; }
 die() { printf '[test-env] error: %s\n' "$*" >&2; exit 1; }
@@ -103,7 +104,7 @@ ensure_kafka_libs() {
   if [ -f "$libs.done" ] && [ "$(cat "$libs.done")" = "$(sha256sum < "$root/docker/kafka/pom.xml")" ]; then return; fi
   log "resolving Apache Kafka $KAFKA_VERSION jars from Maven Central"
   rm -rf "$libs"; mkdir -p "$libs"
-  (cd "$root/docker/kafka" && mvn -q -B dependency:copy-dependencies -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$libs") \
+  (cd "$root/docker/kafka" && mvn -q -B -Dstyle.color=never dependency:copy-dependencies -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$libs") \
     || die "maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
   sha256sum < "$root/docker/kafka/pom.xml" > "$libs.done"
 }

@@ -46,7 +46,7 @@ export function describeAction(a: Action): ActionLine[] {
     case 'topic.delete':
       return [{ symbol: '-', text: `topic ${a.topic} (${a.reason})` }];
     case 'seed.produce':
-      return [{ symbol: '+', text: `seed ${a.topic}: ${plural(a.count, 'message')} (${a.source})` }];
+      return [{ symbol: '+', text: `seed ${a.topic}: ${plural(a.count, 'message')} (${seedOrigin(a)})` }];
   }
 }
 
@@ -90,4 +90,9 @@ export function plural(n: number, noun: string): string {
 export function formatCount(n: number): string {
   const sign = n < 0 ? '-' : '';
   return sign + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Where seed messages come from: the file path, or the entry id for inline and generated entries (several per topic). */
+function seedOrigin(a: { source: string; entryId: string }): string {
+  return a.entryId.startsWith('file:') ? a.source : a.entryId;
 }

@@ -162,7 +162,7 @@ class Scanner {
         this.i++;
       }
     }
-    return this.fail('unterminated string');
+    return this.fail('unterminated string', from - 1);
   }
 
   private enter(): void {

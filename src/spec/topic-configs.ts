@@ -184,7 +184,9 @@ export function normaliseTopicConfigValue(def: TopicConfigDef, value: unknown): 
       const range = def.range!;
       if (!inRange(p.value, range)) {
         const unit = def.kind === 'duration-ms' ? ' (ms)' : def.kind === 'size-bytes' ? ' (bytes)' : '';
-        return { ok: false, error: `${def.name} must be ${describeRange(range)}${unit}, got ${describeValue(value)}` };
+        // Java int/long ceilings are left out of describeRange, so name them when they are what was crossed.
+        const bound = p.value > range.max && !range.also?.length ? `at most ${range.max}` : describeRange(range);
+        return { ok: false, error: `${def.name} must be ${bound}${unit}, got ${describeValue(value)}` };
       }
       return { ok: true, value: p.value.toString() };
     }

@@ -141,7 +141,7 @@ const SYNTAX_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'indent YAML with spaces, never tabs',
   BAD_INDENT: 'check the indentation here, and that brackets and quotes opened above are closed',
   MULTIPLE_DOCS: 'keep the whole spec in one YAML document (remove the extra "---")',
-  MISSING_CHAR: 'close the quote or bracket that starts here',
+  MISSING_CHAR: 'a quote or bracket opened earlier is never closed',
   MULTILINE_IMPLICIT_KEY: 'a key and its colon must be on one line; quote values that contain ": "',
 };
 

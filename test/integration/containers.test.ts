@@ -184,12 +184,16 @@ describe('containers: a 3-node cluster with dependent services', () => {
       await expect
         .poll(async () => (await admin.fetchTopicMetadata({ topics: ['spread', 'replicated'] })).topics.flatMap((t) => t.partitions).filter((p) => p.leader > 0).length, { timeout: 30_000, interval: 200 })
         .toBe(4);
-      const producer = kafkajs.producer({ allowAutoTopicCreation: false });
+      // Idempotent: a retried send must not append twice, so counts below are exact.
+      const producer = kafkajs.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       await producer.send({ topic: 'spread', acks: -1, messages: [0, 1, 2].map((p) => ({ partition: p, value: value(p) })) });
       await producer.send({ topic: 'replicated', acks: -1, messages: [{ value: 'replicated' }] });
       await producer.disconnect();
     });
+    const offsets = async () =>
+      withAdmin(spec, async (admin) => (await admin.fetchTopicOffsets('spread')).map((o) => [o.partition, o.high]).sort());
+    expect(await offsets()).toEqual([[0, '1'], [1, '1'], [2, '1']]);
 
     const changed = specWith(project, kafka({ 'log.retention.ms': '86400000' }), services);
     const planned = await planOf(changed);
@@ -220,6 +224,7 @@ describe('containers: a 3-node cluster with dependent services', () => {
     const env = (await docker.getContainer(node(2)).inspect()).Config.Env;
     expect(env).toContain('KAFKA_LOG_RETENTION_MS=86400000');
 
+    expect(await offsets()).toEqual([[0, '1'], [1, '1'], [2, '1']]);
     const conn = createKafkaConnection({ bootstrapServers: bootstrapServers(changed, null) });
     try {
       const spread = await readAll(conn, 'spread');
@@ -308,6 +313,21 @@ describe('containers: failures', () => {
       expect(await leftovers(spec.project)).toEqual({ containers: [], volumes: [], networks: [] });
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a foreign container holding a needed name is a plan error, and is left alone', async () => {
+    const foreign = await docker.createContainer({ name: BYSTANDER, Image: TEST_IMAGE, Entrypoint: ['/bin/sleep'], Cmd: ['600'], HostConfig: { NetworkMode: 'host' } });
+    try {
+      // The service's container name, kft-dock-bystander, is taken by a container without our labels.
+      const spec = specWith('kft-dock', null, [serviceSpec('bystander', { image: TEST_IMAGE, network: 'host' })]);
+      const observed = await observeDocker(docker, spec);
+      expect(observed.containers).toEqual([expect.objectContaining({ name: BYSTANDER, project: null, state: 'created' })]);
+      const { actions, diagnostics } = planContainers({ spec, seeds: [] }, { cluster: null, docker: observed }, OPTS);
+      expect(actions).toEqual([]);
+      expect(diagnostics.map((d) => [d.code, d.severity, d.subject])).toEqual([['P009', 'error', BYSTANDER]]);
+    } finally {
+      await foreign.remove({ force: true });
     }
   });
 
