@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { Kafka, logLevel } from 'kafkajs';
+import { propertyEnvName } from '../src/docker/kafka-config.js';
 
 /** The broker image benchmarks run; scripts/test-env.sh makes it exist on a bare machine. */
 export const BENCH_IMAGE = process.env.KAFKAFORM_BENCH_IMAGE ?? 'apache/kafka:4.1.1';
@@ -20,12 +21,6 @@ export interface BenchBrokerOptions {
   port: number;
   controllerPort: number;
   readyTimeoutMs?: number;
-}
-
-/** The image's env name of a broker property ('.'→'_', '_'→'__', '-'→'___', upper case, KAFKA_ prefix). */
-function envName(property: string): string {
-  const escaped = property.replace(/-/g, '\u0001').replace(/_/g, '\u0002').replace(/\./g, '_');
-  return `KAFKA_${escaped.replace(/\u0002/g, '__').replace(/\u0001/g, '___').toUpperCase()}`;
 }
 
 /** Starts a 1-node KRaft broker on loopback (host networking) and waits until it answers metadata. */
@@ -53,7 +48,7 @@ export async function startBenchBroker(opts: BenchBrokerOptions): Promise<BenchB
     'transaction.state.log.min.isr': '1',
     'share.coordinator.state.topic.replication.factor': '1',
   };
-  const env = Object.entries(props).map(([k, v]) => `${envName(k)}=${v}`);
+  const env = Object.entries(props).map(([k, v]) => `${propertyEnvName(k)}=${v}`);
   env.push('KAFKA_HEAP_OPTS=-Xmx512m -Xms512m', 'CLUSTER_ID=kafkaform-bench-cluster0');
   const container = await docker.createContainer({
     name: `${opts.name}`,

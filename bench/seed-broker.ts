@@ -16,8 +16,8 @@ const BENCH_LABEL = 'dev.kafkaform.bench';
 
 /** The image's env name of a broker property: '.'→'_', '_'→'__', '-'→'___', upper case, KAFKA_ prefix. */
 function envName(property: string): string {
-  const escaped = property.replace(/-/g, '\u0001').replace(/_/g, '\u0002').replace(/\./g, '_');
-  return `KAFKA_${escaped.replace(/\u0002/g, '__').replace(/\u0001/g, '___').toUpperCase()}`;
+  const escaped = [...property].map((ch) => (ch === '.' ? '_' : ch === '_' ? '__' : ch === '-' ? '___' : ch)).join('');
+  return `KAFKA_${escaped.toUpperCase()}`;
 }
 
 /** Starts a 1-node broker (client `port`, controller `controllerPort`) named `name` and waits until it answers. */

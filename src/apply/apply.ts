@@ -29,7 +29,10 @@ export interface ApplyContext extends ObserveDeps {
 /**
  * Executes a plan in order: consecutive topic actions of one kind go in one batched request; container and
  * cluster.wait actions go to the Docker executors (Kafka is reconnected after the cluster restarts); seed
- * entries go to the seed executor. The first failure stops the run, and the report lists what was applied,
+ * entries go to the seed executor. When the plan was made without a cluster (its containers were down),
+ * the steps after the cluster comes up are planned again from a fresh observation, so topics and seeds that
+ * survived in the stopped containers are not created or produced twice.
+ * The first failure stops the run, and the report lists what was applied,
  * what failed and what is still pending: every executor is safe to repeat, so the next apply resumes.
  * Finally the cluster is observed and planned again: converged means that plan is empty and error-free.
  */
@@ -48,9 +51,14 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
     ctx.onResult?.(r);
   };
 
-  const actions = plan.actions;
+  let observed = ctx.observed;
+  // Made while the cluster was down or absent, the plan's topic and seed steps are a guess (every topic a
+  // create, every seed unproduced); once the cluster is up they are planned again against what it holds.
+  let blind = observed.cluster === null;
+  let actions = plan.actions;
   let next = 0;
-  while (next < actions.length && failed.length === 0) {
+  let halted = false;
+  while (next < actions.length && failed.length === 0 && !halted) {
     const first = actions[next]!;
     if (isTopicAction(first)) {
       let end = next + 1;
@@ -61,7 +69,7 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
         await executeTopicActions(group, {
           conn: ctx.link.connection(),
           spec,
-          owners: ctx.observed.cluster?.owners ?? {},
+          owners: observed.cluster?.owners ?? {},
           onResult: record,
           ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
           ...(ctx.reassignTimeoutMs !== undefined ? { reassignTimeoutMs: ctx.reassignTimeoutMs } : {}),
@@ -76,7 +84,16 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
     next++;
     const started = Date.now();
     try {
-      await executeOne(first, ctx);
+      await executeOne(first, ctx, observed);
+      if (first.kind === 'cluster.wait' && blind) {
+        blind = false;
+        ctx.onProgress?.('the cluster is up: planning the remaining steps against what it holds');
+        observed = await observe(spec, ctx);
+        const rest = await ctx.replan(observed);
+        actions = [...actions.slice(0, next), ...rest.actions];
+        // A refusal that only the live cluster reveals (e.g. a partition decrease): stop before any topic step.
+        halted = hasErrors(rest);
+      }
       record({ action: first, status: 'applied', durationMs: Date.now() - started });
     } catch (err) {
       record(failure(first, Date.now() - started, err));
@@ -85,16 +102,16 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
 
   const done = new Set([...applied, ...failed].map((r) => r.action));
   const pending = actions.filter((a) => !done.has(a));
-  const after = actions.length === 0 ? plan : await observeAgain(ctx);
+  const after = plan.actions.length === 0 ? plan : await observeAgain(ctx);
   const converged = after !== null && after.actions.length === 0 && !hasErrors(after);
   return { formatVersion: PLAN_FORMAT_VERSION, project: plan.project, applied, failed, pending, converged, after };
 }
 
 /** Runs one container, cluster.wait or seed action. */
-async function executeOne(action: Action, ctx: ApplyContext): Promise<void> {
+async function executeOne(action: Action, ctx: ApplyContext, observed: Observed): Promise<void> {
   const spec = ctx.link.spec;
   if (isContainerAction(action)) {
-    const engine = ctx.observed.docker?.engine;
+    const engine = observed.docker?.engine;
     if (!engine) throw new KafkaformError(ErrorCodes.INTERNAL, `${action.kind} planned without observing Docker; this is a bug, please report it`);
     await executeContainerAction(action, {
       docker: dockerOf(ctx),

@@ -97,6 +97,11 @@ export function imageUnavailable(image: string, reason: string, cause?: unknown)
   });
 }
 
+/** The HTTP status of an engine error (404 absent, 304 no change, 409 conflict); undefined for others. */
+export function statusOf(err: unknown): number | undefined {
+  return (err as { statusCode?: number } | null)?.statusCode;
+}
+
 /** Docker's explanation of a failure: the engine's JSON message when there is one. */
 export function dockerMessage(err: unknown): string {
   const e = (err ?? {}) as SystemError;

@@ -84,6 +84,14 @@ export function kafkaVolumeName(project: string, node: number): string {
   return `${kafkaNodeName(project, node)}-data`;
 }
 
+/** The node whose data volume `volume` is (the inverse of kafkaVolumeName), or null. */
+export function kafkaVolumeNode(project: string, volume: string): number | null {
+  const head = `${project}-kafka-`;
+  if (!volume.startsWith(head) || !volume.endsWith('-data')) return null;
+  const digits = volume.slice(head.length, -'-data'.length);
+  return /^[1-9][0-9]*$/.test(digits) ? Number(digits) : null;
+}
+
 /** Name of the project's bridge network (Kafka nodes and bridge services reach each other on it). */
 export function projectNetworkName(project: string): string {
   return `${project}-kafka`;

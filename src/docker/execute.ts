@@ -10,7 +10,7 @@ import type {
   ContainerStartAction,
 } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
-import { containerFailed, dockerError } from './client.js';
+import { containerFailed, dockerError, statusOf } from './client.js';
 import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from './desired.js';
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from './images.js';
 import { assertPortsFree } from './ports.js';
@@ -187,7 +187,7 @@ async function startExisting(ctx: ContainerExecContext, d: DesiredContainer): Pr
   try {
     await ctx.docker.getContainer(d.name).start();
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode !== 304) throw dockerError(ctx.docker, err, `start container ${d.name}`);
+    if (statusOf(err) !== 304) throw dockerError(ctx.docker, err, `start container ${d.name}`);
   }
   await assertNotDead(ctx, d.name);
 }

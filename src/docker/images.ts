@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { dockerError, dockerMessage, imageUnavailable } from './client.js';
+import { dockerError, dockerMessage, imageUnavailable, statusOf } from './client.js';
 
 /** Default bound on a pull: a registry that does not answer must not hang apply. */
 export const DEFAULT_PULL_TIMEOUT_MS = 300_000;
@@ -10,7 +10,7 @@ export async function imagePresent(docker: Docker, image: string): Promise<boole
     await docker.getImage(image).inspect();
     return true;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return false;
+    if (statusOf(err) === 404) return false;
     throw dockerError(docker, err, `inspect image ${image}`);
   }
 }

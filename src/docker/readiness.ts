@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { createKafkaConnection } from '../kafka/client.js';
 import type { Spec } from '../spec/types.js';
-import { containerFailed, dockerError } from './client.js';
+import { containerFailed, dockerError, statusOf } from './client.js';
 import { kafkaNodeName, LABELS } from './desired.js';
 
 /** Default bound on waiting for a cluster or a container to become ready. */
@@ -19,9 +19,10 @@ export interface ClusterWait {
 }
 
 /**
- * Waits until every address in bootstrapServers answers a metadata request and its describeCluster lists
- * all `nodes` nodes (ids 1..nodes when the spec declares the nodes). Asking each node itself, not just any,
- * matters after a restart: the others may still list a node the controller has not fenced yet.
+ * Waits until a client bootstrapped from each address alone connects (its first metadata request goes to that
+ * address) and describeCluster lists all `nodes` nodes (ids 1..nodes when the spec declares the nodes).
+ * Asking through each node, not just any, matters after a restart: the others may still list a node the
+ * controller has not fenced yet while it is not serving.
  * A declared node container that is missing or exited fails at once with its logs (CONTAINER_FAILED).
  */
 export async function waitClusterReady(docker: Docker, spec: Spec, wait: ClusterWait): Promise<void> {
@@ -39,11 +40,10 @@ export async function waitClusterReady(docker: Docker, spec: Spec, wait: Cluster
       wait.onProgress(`Kafka cluster ready: ${wait.nodes}/${wait.nodes} nodes`);
       return;
     }
-    const answering = seen.filter((ids) => ids !== null).length;
     const most = Math.max(0, ...seen.map((ids) => ids?.length ?? 0));
     const failure = answers.find((a): a is string => typeof a === 'string');
     last = failure ?? `${most}/${wait.nodes} nodes listed`;
-    const status = `waiting for Kafka: ${answering}/${wait.bootstrapServers.length} addresses answer, ${most}/${wait.nodes} nodes listed`;
+    const status = most === 0 ? 'waiting for Kafka: not answering yet' : `waiting for Kafka: ${most}/${wait.nodes} nodes up`;
     if (status !== reported) {
       wait.onProgress(status);
       reported = status;
@@ -110,7 +110,7 @@ export async function waitContainerReady(docker: Docker, name: string, timeoutMs
     try {
       info = await docker.getContainer(name).inspect();
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) {
+      if (statusOf(err) === 404) {
         throw new KafkaformError(ErrorCodes.CONTAINER_FAILED, `container ${name} does not exist`, { details: { container: name } });
       }
       throw dockerError(docker, err, `inspect container ${name}`);

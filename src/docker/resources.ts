@@ -1,13 +1,9 @@
 import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { dockerError } from './client.js';
+import { dockerError, statusOf } from './client.js';
 import { LABELS, type DesiredNetwork, type DesiredVolume } from './desired.js';
 
 // Networks and volumes around containers: created labelled when missing, removed only when ours.
-
-function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
-}
 
 /** Inspects a container by name; null when there is none. */
 export async function inspectContainer(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | null> {

@@ -170,7 +170,8 @@ async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext)
     const { pending } = await waitForTopics(conn, new Map(created.map((a) => [a.topic, a.partitions])), {
       timeoutMs: ctx.waitTimeoutMs ?? 60_000,
     });
-    for (const a of created) outcomes.set(a, pending.includes(a.topic) ? notReady('create topic', a.topic) : null);
+    const late = new Set(pending);
+    for (const a of created) outcomes.set(a, late.has(a.topic) ? notReady('create topic', a.topic) : null);
   }
   return outcomes;
 }

@@ -1,5 +1,5 @@
 import { fingerprintDiff, parseFingerprint } from '../docker/canonical.js';
-import { bootstrapServers, desiredContainers, kafkaNodeName, LABELS, type DesiredContainer } from '../docker/desired.js';
+import { bootstrapServers, desiredContainers, kafkaNodeName, kafkaVolumeNode, LABELS, type DesiredContainer } from '../docker/desired.js';
 import { envProperty } from '../docker/kafka-config.js';
 import type { Desired, PlanOptions } from './desired.js';
 import type { Observed, ObservedContainer, ObservedDocker } from './observed.js';
@@ -120,11 +120,11 @@ export function planDestroy(desired: Desired, docker: ObservedDocker, removeVolu
     // Reverse name order, like the containers: higher Kafka nodes first.
     for (const volume of docker.volumes.filter((v) => !claimed.has(v)).sort().reverse()) {
       // A volume whose container is gone: carried by a remove of its (absent) owner, which executes as a no-op.
-      const m = new RegExp(`^${escapeRegExp(spec.project)}-kafka-(\\d+)-data$`).exec(volume);
-      const owner = m ? kafkaNodeName(spec.project, Number(m[1])) : volume;
+      const node = kafkaVolumeNode(spec.project, volume);
+      const owner = node ? kafkaNodeName(spec.project, node) : volume;
       const existing = actions.find((a) => a.name === owner);
       if (existing) existing.volumes.push(volume);
-      else actions.push({ kind: 'container.remove', name: owner, role: m ? 'kafka' : 'service', volumes: [volume], reason: 'destroy: volume left behind' });
+      else actions.push({ kind: 'container.remove', name: owner, role: node ? 'kafka' : 'service', volumes: [volume], reason: 'destroy: volume left behind' });
     }
   }
   return actions;
@@ -180,6 +180,3 @@ function short(hash: string | null): string {
   return hash ? hash.slice(0, 12) : 'none';
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -208,7 +208,8 @@ async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: Requ
       txn.produce(req.leader, batches).then(
         () => {
           acked += seedMessages;
-          if (seedMessages > 0) progress(acked);
+          // After a failure the entry is being aborted: reporting more progress would mislead.
+          if (seedMessages > 0 && !failure) progress(acked);
         },
         (error: unknown) => {
           failure ??= { error };

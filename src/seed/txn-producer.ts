@@ -48,8 +48,10 @@ export interface PartitionBatch {
   messages: number;
 }
 
-/** Coordinator errors that clear up by themselves: retried with backoff. */
-const RETRIABLE = new Set(['CONCURRENT_TRANSACTIONS', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
+/** Coordinator errors that clear up by themselves, by kafkajs' names (it keeps Kafka's pre-2.0 "GROUP" names). */
+const RETRIABLE = new Set(['CONCURRENT_TRANSACTIONS', 'GROUP_LOAD_IN_PROGRESS', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR_FOR_GROUP']);
+/** Of those, the ones that mean "ask another broker": the coordinator is looked up again. */
+const STALE_COORDINATOR = new Set(['GROUP_COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR_FOR_GROUP']);
 
 /** An open Kafka transaction of one transactional id; every method after end() fails. */
 export class SeedTransaction {
@@ -200,7 +202,7 @@ async function retryCoordinator<T>(fn: () => Promise<T>, onStaleCoordinator: () 
     } catch (err) {
       const type = (err as { type?: string }).type ?? '';
       if (!RETRIABLE.has(type) || attempt >= 30) throw err;
-      if (type === 'NOT_COORDINATOR' || type === 'COORDINATOR_NOT_AVAILABLE') await onStaleCoordinator();
+      if (STALE_COORDINATOR.has(type)) await onStaleCoordinator();
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 1000);
     }

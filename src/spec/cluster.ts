@@ -63,8 +63,8 @@ function sasl(ctx: SpecContext, raw: unknown): SaslSpec | null {
   const mech = map.mechanism;
   return {
     mechanism: mech === 'scram-sha-256' || mech === 'scram-sha-512' ? mech : 'plain',
-    username: interpolateAt(ctx, ['cluster', 'sasl', 'username'], asString(map.username, '')),
-    password: interpolateAt(ctx, ['cluster', 'sasl', 'password'], asString(map.password, '')),
+    username: interpolateAt(ctx, ['cluster', 'sasl', 'username'], asString(map.username, ''), true),
+    password: interpolateAt(ctx, ['cluster', 'sasl', 'password'], asString(map.password, ''), true),
   };
 }
 

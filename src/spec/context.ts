@@ -45,10 +45,16 @@ export function scalarString(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Resolves `${VAR}` references in a string at `path`, reporting each bad reference at its own column. */
-export function interpolateAt(ctx: SpecContext, path: DocPath, value: string): string {
+/**
+ * Resolves `${VAR}` references in a string at `path`, reporting each bad reference at its own column.
+ * In a secret, a malformed reference is not quoted: the text around "${" may be the secret itself.
+ */
+export function interpolateAt(ctx: SpecContext, path: DocPath, value: string, secret = false): string {
   const r = interpolate(value, ctx.env);
-  for (const err of r.errors) ctx.problems.add(path, err.message, err.hint, ctx.source.posOfText(path, err.token));
+  for (const err of r.errors) {
+    const message = secret && !err.message.startsWith('environment variable') ? 'malformed "${…}" reference (value not shown)' : err.message;
+    ctx.problems.add(path, message, err.hint, ctx.source.posOfText(path, err.token));
+  }
   return r.value;
 }
 

@@ -16,8 +16,10 @@ export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
 /** cluster.requestTimeout default, ms. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** containers.kafka.nodes default and upper bound (KRaft quorums beyond 9 voters make no sense locally). */
+/** containers.kafka.nodes default. */
 export const DEFAULT_KAFKA_NODES = 1;
+
+/** containers.kafka.nodes upper bound (the schema's maximum): KRaft quorums beyond 9 voters make no sense locally. */
 export const MAX_KAFKA_NODES = 9;
 
 /** Client port of node 1; node i gets DEFAULT_KAFKA_PORT + i - 1. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ErrorCodes, KafkaformError, formatPos, type Problem } from '../errors.js';
+import { ErrorCodes, KafkaformError, type Problem } from '../errors.js';
 import type { SpecContext } from './context.js';
 import { DEFAULT_SPEC_FILE } from './defaults.js';
 import { normaliseSpec } from './normalise.js';
@@ -17,11 +17,8 @@ export interface ParseSpecOptions {
 }
 
 function invalid(file: string, problems: Problem[]): KafkaformError {
-  const first = problems[0]!;
-  const message =
-    problems.length === 1
-      ? `${first.at ? formatPos(first.at) : file}: ${first.message}`
-      : `${file} has ${problems.length} problems; the first: ${first.at ? formatPos(first.at) : file}: ${first.message}`;
+  // The message counts; the problems (each with file:line:col and a fix) carry the detail, and the CLI lists them.
+  const message = `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
   return new KafkaformError(ErrorCodes.SPEC_INVALID, message, {
     hint: 'fix the problems listed, then run `kafkaform validate` again',
     details: { file },

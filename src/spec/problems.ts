@@ -34,8 +34,11 @@ export class ProblemList {
 
   /** Adds a problem found by the schema and marks its path covered. */
   addCovering(path: DocPath, message: string, hint: string | undefined, anchor: ProblemAnchor = 'value'): void {
+    // One problem per value: a second schema error at the same path (an enum after a type error) is noise.
+    const key = keyOf(path);
+    if (this.covered.has(key)) return;
     this.push(path, message, hint, anchor);
-    this.covered.add(keyOf(path));
+    this.covered.add(key);
   }
 
   /** Adds a problem found by a semantic check, unless the schema already reported that path. */

@@ -47,9 +47,9 @@ export function compiledSchema(): { schema: SchemaNode; validate: ValidateFuncti
   return cached;
 }
 
-// Values under these paths may be secrets: messages describe their kind, never their content.
-function isSecretPath(path: DocPath): boolean {
-  return path.includes('password') || path.includes('env');
+/** True for values that may be secrets (SASL credentials, service env values): messages show their kind only. */
+export function isSecretPath(path: DocPath): boolean {
+  return (path[0] === 'cluster' && path[1] === 'sasl') || (path[0] === 'containers' && path[1] === 'services' && path[3] === 'env');
 }
 
 function got(path: DocPath, data: unknown): string {
@@ -119,31 +119,11 @@ function where(path: DocPath): string {
   return path.length ? `in ${formatPath(path)}` : 'at the top level';
 }
 
-/** Keeps one branch of each oneOf/anyOf: the one whose type fits the data, else the combinator error alone. */
-function pruneCombinators(errors: ErrorObject[]): ErrorObject[] {
-  let out = errors;
-  for (const comb of errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')) {
-    const prefix = `${comb.schemaPath}/`;
-    const branches = comb.schema as SchemaNode[];
-    const fits = branches.findIndex((b) => {
-      const types = Array.isArray(b.type) ? b.type : [b.type];
-      const d = comb.data;
-      const kind = d === null ? 'null' : Array.isArray(d) ? 'array' : Number.isInteger(d) ? 'integer' : typeof d;
-      return types.includes(kind) || (kind === 'integer' && types.includes('number'));
-    });
-    out = out.filter((e) => {
-      if (!e.schemaPath.startsWith(prefix)) return e !== comb || fits < 0;
-      return fits >= 0 && e.schemaPath.startsWith(`${prefix}${fits}/`);
-    });
-  }
-  return out;
-}
-
 /** Turns one ajv error into a human problem; its path is covered so semantic checks do not repeat it. */
 function report(e: ErrorObject, data: unknown, problems: ProblemList): void {
   const path = decodePointer(e.instancePath, data);
   const parent = (e.parentSchema ?? {}) as SchemaNode;
-  const hint = firstSentence(parent.description);
+  const hint = firstSentence(parent.description) ?? `write ${expectedText(parent)}`;
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -204,10 +184,6 @@ function report(e: ErrorObject, data: unknown, problems: ProblemList): void {
       problems.addCovering([...path, i], `${got([...path, i], items[i])} is listed twice (items ${j} and ${i})`, 'list each item once');
       return;
     }
-    case 'oneOf':
-    case 'anyOf':
-      problems.addCovering(path, `expected ${orList((e.schema as SchemaNode[]).map(expectedText))}, got ${got(path, e.data)}`, hint);
-      return;
     default:
       problems.addCovering(path, `${formatPath(path) || 'the spec'} ${e.message ?? 'is invalid'}`, hint);
   }
@@ -215,11 +191,15 @@ function report(e: ErrorObject, data: unknown, problems: ProblemList): void {
 
 /**
  * Validates the plain data against the JSON Schema and reports each mistake once, in words.
- * Property-name rules (topic, service and property names) are left to the semantic checks, which say more.
+ * The schema expresses alternatives as type unions (["boolean", "object"]) rather than oneOf/anyOf, so ajv
+ * reports one error per mistake instead of one per branch; a second error at an already reported path (an enum
+ * after a type error) is dropped by ProblemList. Property-name rules (topic, service and property names) are
+ * left to the semantic checks, which say more.
  */
 export function checkSchema(data: unknown, problems: ProblemList): void {
   const { validate } = compiledSchema();
   if (validate(data)) return;
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames' && e.propertyName === undefined);
-  for (const e of pruneCombinators(errors)) report(e, data, problems);
+  for (const e of validate.errors ?? []) {
+    if (e.keyword !== 'propertyNames' && e.propertyName === undefined) report(e, data, problems);
+  }
 }

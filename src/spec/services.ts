@@ -18,7 +18,7 @@ function env(ctx: SpecContext, base: Path, raw: unknown): Record<string, string>
       ctx.problems.add(path, `invalid environment variable name ${quote(name)}`, 'names may not contain "=" or spaces', 'key');
       return;
     }
-    out[name] = interpolateAt(ctx, path, value);
+    out[name] = interpolateAt(ctx, path, value, true);
   };
   if (Array.isArray(raw)) {
     raw.forEach((item, i) => {

@@ -6,6 +6,8 @@ import {
   desiredNames,
   desiredNetwork,
   desiredVolumes,
+  kafkaVolumeName,
+  kafkaVolumeNode,
   LABELS,
   type DesiredContainer,
 } from '../../../src/docker/desired.js';
@@ -133,6 +135,16 @@ describe('Kafka nodes on host networking', () => {
     expect(JSON.parse(labels[LABELS.config]!)).toEqual(node!.fingerprint);
     expect(labels[LABELS.config]).not.toContain('hunter2');
     expect(Object.keys(node!.fingerprint)).toContain('env KAFKA_SASL_JAAS_CONFIG');
+  });
+});
+
+describe('volume names', () => {
+  it('maps a node to its data volume and back', () => {
+    expect(kafkaVolumeName('shop', 2)).toBe('shop-kafka-2-data');
+    expect(kafkaVolumeNode('shop', 'shop-kafka-2-data')).toBe(2);
+    expect(kafkaVolumeNode('shop', 'shop-kafka-x-data')).toBeNull();
+    expect(kafkaVolumeNode('shop', 'shop-cache')).toBeNull();
+    expect(kafkaVolumeNode('shop', 'other-kafka-1-data')).toBeNull();
   });
 });
 

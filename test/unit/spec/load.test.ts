@@ -135,6 +135,30 @@ describe('parseSpec: a valid spec', () => {
     expect(spec.topics[0]).toMatchObject({ name: 't', partitions: null });
   });
 
+  it('accepts x- extension fields and merges anchors with <<', () => {
+    const text = [
+      'version: 1',
+      'project: shop',
+      'x-topic-defaults: &std',
+      '  partitions: 3',
+      '  config: { retention.ms: 1d }',
+      'containers:',
+      '  kafka: {}',
+      'topics:',
+      '  a: *std',
+      '  b:',
+      '    <<: *std',
+      '    partitions: 6',
+    ].join('\n');
+    const spec = parseSpec(text, 'k.yaml');
+    expect(spec.topics.map((t) => [t.name, t.partitions, t.config])).toEqual([
+      ['a', 3, { 'retention.ms': '86400000' }],
+      ['b', 6, { 'retention.ms': '86400000' }],
+    ]);
+    // A merged key has no place of its own under b: its position falls back to the topic's key.
+    expect(spec.topics[1]?.pos.config['retention.ms']).toEqual({ file: 'k.yaml', line: 10, col: 3 });
+  });
+
   it('resolves TLS paths against the spec directory', () => {
     const spec = parseSpec('version: 1\nproject: x\ncluster:\n  bootstrapServers: b:9093\n  tls: { ca: certs/ca.pem, rejectUnauthorized: false }\n', '/etc/kf/k.yaml');
     expect(spec.cluster.tls).toEqual({ caFile: '/etc/kf/certs/ca.pem', certFile: null, keyFile: null, rejectUnauthorized: false });
@@ -236,6 +260,13 @@ describe('parseSpec: problems', () => {
     for (const p of err.problems) expect(p.hint, `hint of ${p.message}`).toBeTruthy();
   });
 
+  it('reports a value that breaks two schema rules once', () => {
+    const err = specError(`${HEAD}topics:\n  p:\n    config: { compression.type: 5 }\n`);
+    expect(lines(err.problems)).toEqual([
+      '7:33 topics.p.config.compression.type: expected one of uncompressed, zstd, lz4, snappy, gzip, producer, got 5',
+    ]);
+  });
+
   it('reports every problem at once, in source order, each with file, path and hint', () => {
     const err = specError(
       [
@@ -260,7 +291,7 @@ describe('parseSpec: problems', () => {
       '8:59 topics.purchases.config.retention.bytes: "512m" is ambiguous: write MB (powers of 1000) or MiB (powers of 1024)',
       '11:5 seed.purchases.compresion: unknown key "compresion" in seed.purchases; did you mean "compression"?',
     ]);
-    expect(err.message).toBe('kafka.config.yaml has 6 problems; the first: kafka.config.yaml:2:10: expected a project name: 1 to 63 lowercase letters, digits, "_", "." or "-", starting with a letter or digit, got "Shop!"');
+    expect(err.message).toBe('kafka.config.yaml has 6 problems');
     for (const p of err.problems) {
       expect(p.at?.file).toBe('kafka.config.yaml');
       expect(p.hint).toBeTruthy();
@@ -319,6 +350,12 @@ describe('parseSpec: ${VAR} interpolation and secrets', () => {
     const err = specError(sasl('987654321'), { KAFKA_USER: 'u' });
     expect(lines(err.problems)).toEqual(['8:15 cluster.sasl.password: expected a string, got a number']);
     expect(JSON.stringify({ m: err.message, p: err.problems })).not.toContain('987654321');
+  });
+
+  it('does not quote a malformed reference inside a secret', () => {
+    const err = specError(sasl('"pa${ss word}"'), { KAFKA_USER: 'u' });
+    expect(lines(err.problems)).toEqual(['8:18 cluster.sasl.password: malformed "${…}" reference (value not shown)']);
+    expect(JSON.stringify({ m: err.message, p: err.problems })).not.toContain('ss word');
   });
 
   it('keeps a literal password out of problems elsewhere in the file', () => {
@@ -382,23 +419,17 @@ describe('loadSpec: files', () => {
   });
 });
 
-describe('performance', () => {
-  it('parses a spec with 1,000 topics in well under 200 ms', () => {
+describe('large specs', () => {
+  // Speed is measured by the benchmarks, not asserted here; this checks a 1,000-topic spec loads completely.
+  it('normalises every topic of a spec with 1,000 topics', () => {
     let text = `${HEAD}topics:\n`;
     for (let i = 0; i < 1000; i++) {
       text += `  topic-${i}:\n    partitions: 3\n    replicationFactor: 1\n    config:\n      retention.ms: 7d\n      cleanup.policy: delete\n      retention.bytes: 512MiB\n`;
     }
-    text += 'seed:\n';
-    for (let i = 0; i < 100; i++) text += `  topic-${i}:\n    messages:\n      - { key: k, value: { n: ${i} } }\n`;
-    parseSpec(text, 'k.yaml'); // compiles the schema and warms the JIT: what is timed is the per-spec work
-    let best = Infinity;
-    // Best of five: the machine is shared with Docker-based tests, and this guards complexity, not scheduling.
-    for (let run = 0; run < 5; run++) {
-      const t0 = performance.now();
-      const spec = parseSpec(text, 'k.yaml');
-      best = Math.min(best, performance.now() - t0);
-      expect(spec.topics).toHaveLength(1000);
+    const spec = parseSpec(text, 'k.yaml');
+    expect(spec.topics).toHaveLength(1000);
+    for (const t of spec.topics) {
+      expect(t.config).toEqual({ 'retention.ms': '604800000', 'cleanup.policy': 'delete', 'retention.bytes': '536870912' });
     }
-    expect(best).toBeLessThan(200);
   });
 });

@@ -40,6 +40,11 @@ describe('schema/kafka.config.schema.json', () => {
     expect(undocumented(schema, '', [])).toEqual([]);
   });
 
+  it('uses type unions instead of oneOf/anyOf, so one mistake yields one ajv error', () => {
+    const text = readFileSync(findSchemaFile(), 'utf8');
+    expect(text).not.toMatch(/"(oneOf|anyOf|allOf)"/);
+  });
+
   it('forbids unknown keys in every mapping of fixed shape', () => {
     const schema = JSON.parse(readFileSync(findSchemaFile(), 'utf8')) as Node;
     const open: string[] = [];

@@ -1,0 +1,312 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCodes, KafkaformError } from '../../src/errors.js';
+import { createKafkaConnection, type KafkaConnection } from '../../src/kafka/client.js';
+import { readTopic } from '../../src/kafka/fetch.js';
+import { observeCluster } from '../../src/kafka/observe.js';
+import { STATE_TOPIC, readState } from '../../src/kafka/state.js';
+import { plan } from '../../src/plan/planner.js';
+import type { Plan, SeedProduceAction } from '../../src/plan/types.js';
+import { executeSeedProduce, seedTransactionalId } from '../../src/seed/execute.js';
+import { materialiseSeeds, toSeedBatches } from '../../src/seed/materialise.js';
+import { encodeRecordBatch, partitionForKey } from '../../src/seed/record-batch.js';
+import { SeedTransaction } from '../../src/seed/txn-producer.js';
+import type { MaterialisedSeed } from '../../src/seed/types.js';
+import { loadSpec } from '../../src/spec/load.js';
+import type { Spec } from '../../src/spec/types.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
+
+const run = promisify(execFile);
+const PROJECT = 'seedtest';
+
+/** One record as an independent client sees it; key and value as base64 (null stays null). */
+interface Seen {
+  partition: number;
+  key: string | null;
+  value: string | null;
+}
+
+const b64 = (b: Buffer | null): string | null => (b === null ? null : b.toString('base64'));
+const sortSeen = (xs: Seen[]): Seen[] => [...xs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+/** Reads a topic with kcat (librdkafka, read_committed) byte for byte: a length-prefixed format survives binary and newlines. */
+async function kcatRead(brokers: string[], topic: string): Promise<Seen[]> {
+  const { stdout } = await run(
+    'kcat',
+    ['-b', brokers.join(','), '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '%p %K %S\n%k%s'],
+    { encoding: 'buffer', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 },
+  );
+  const out: Seen[] = [];
+  let i = 0;
+  while (i < stdout.length) {
+    const nl = stdout.indexOf(0x0a, i);
+    const [p, k, s] = stdout.toString('utf8', i, nl).split(' ').map(Number) as [number, number, number];
+    i = nl + 1;
+    const key = k < 0 ? null : stdout.subarray(i, i + k);
+    i += Math.max(k, 0);
+    const value = s < 0 ? null : stdout.subarray(i, i + s);
+    i += Math.max(s, 0);
+    out.push({ partition: p, key: b64(key), value: b64(value) });
+  }
+  return out;
+}
+
+/** Consumes a topic in a consumer group with Python's confluent-kafka (test/python/consume.py). */
+async function pythonConsume(brokers: string[], topic: string, group: string, expect: number): Promise<(Seen & { headers: Record<string, string> })[]> {
+  const { stdout } = await run('python3', ['test/python/consume.py', '--bootstrap', brokers.join(','), '--topic', topic, '--group', group, '--expect', String(expect)], {
+    timeout: 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  }).catch((err: Error & { stderr?: string }) => {
+    throw new Error(`python consumer failed (pip install confluent-kafka; bash scripts/test-env.sh): ${err.message}\n${err.stderr ?? ''}`);
+  });
+  return (JSON.parse(stdout) as { messages: (Seen & { headers: Record<string, string> })[] }).messages;
+}
+
+/** Committed messages of a topic as kafkaform reads them (or uncommitted too, to see aborted writes). */
+async function readAllOf(conn: KafkaConnection, topic: string, readCommitted = true): Promise<Seen[]> {
+  const out: Seen[] = [];
+  for await (const m of readTopic(conn, { topic, readCommitted })) out.push({ partition: m.partition, key: b64(m.key), value: b64(m.value) });
+  return out;
+}
+
+/** Polls until `check` holds (hooks cannot use expect.poll). */
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** What materialised seeds should look like in the topic. */
+function expected(seeds: MaterialisedSeed[]): Seen[] {
+  return seeds.flatMap((s) => s.messages.map((m) => ({ partition: -1, key: b64(m.key), value: b64(m.value) })));
+}
+const withoutPartition = (xs: Seen[]): Seen[] => sortSeen(xs.map((x) => ({ ...x, partition: -1 })));
+
+/** Loads the spec, materialises, observes and plans, as apply does. */
+async function planned(conn: KafkaConnection, file: string, reseed = false): Promise<{ spec: Spec; seeds: MaterialisedSeed[]; plan: Plan; actions: SeedProduceAction[] }> {
+  const spec = await loadSpec(file, {});
+  const seeds = await materialiseSeeds(spec);
+  const observed = { cluster: await observeCluster(conn), docker: null };
+  const p = plan({ spec, seeds: toSeedBatches(seeds) }, observed, { allowDelete: false, reseed, destroy: false, removeVolumes: false });
+  return { spec, seeds, plan: p, actions: p.actions.filter((a): a is SeedProduceAction => a.kind === 'seed.produce') };
+}
+
+async function applySeeds(conn: KafkaConnection, file: string, reseed = false): Promise<SeedProduceAction[]> {
+  const { spec, seeds, actions } = await planned(conn, file, reseed);
+  for (const action of actions) await executeSeedProduce(action, { conn, spec, seeds });
+  return actions;
+}
+
+describe('seeding a real broker exactly once', () => {
+  let cluster: TestCluster | undefined;
+  let conn: KafkaConnection;
+  let dir: string;
+  let brokers: string[];
+
+  /** Writes the spec (and its seed files) with these seed blocks. */
+  async function writeSpec(seed: string, topics = ''): Promise<string> {
+    const file = join(dir, 'kafka.config.yaml');
+    await writeFile(
+      file,
+      `version: 1\nproject: ${PROJECT}\ncluster:\n  bootstrapServers: [${brokers.join(', ')}]\ntopics:\n  purchases: { partitions: 3, replicationFactor: 1 }\n  events: { partitions: 1, replicationFactor: 1 }\n  broken: { partitions: 1, replicationFactor: 1 }\n  bulk: { partitions: 2, replicationFactor: 1 }\n  fenced: { partitions: 1, replicationFactor: 1 }\n${topics}seed:\n${seed}`,
+    );
+    return file;
+  }
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ name: 'kft-seed', nodes: 1, port: 49092, controllerPort: 49192 });
+    brokers = cluster.bootstrapServers;
+    conn = createKafkaConnection({ bootstrapServers: brokers, clientId: 'kafkaform-seed-test' });
+    dir = await mkdtemp(join(tmpdir(), 'kft-seed-'));
+    await mkdir(join(dir, 'seeds'));
+    // Multi-byte UTF-8, a message object with key/headers/partition, a JSON string, a number, spacing kept.
+    await writeFile(
+      join(dir, 'seeds', 'purchases.jsonl'),
+      [
+        '{"key":"user-1","value":{"item":"café ☕","qty":1},"headers":{"source":"file"}}',
+        '{"item":"pen","price":1.50}',
+        '',
+        '"a raw string"',
+        '{"key":"pinned","value":"on partition 2","partition":2}',
+        '12345678901234567890',
+      ].join('\n'),
+    );
+    await writeFile(join(dir, 'seeds', 'events.txt'), 'login alice\nlogout bob\r\n\nné\n');
+    const admin = await conn.admin();
+    await admin.createTopics({
+      topics: [
+        { topic: 'purchases', numPartitions: 3, replicationFactor: 1 },
+        { topic: 'events', numPartitions: 1, replicationFactor: 1 },
+        { topic: 'broken', numPartitions: 1, replicationFactor: 1 },
+        { topic: 'bulk', numPartitions: 2, replicationFactor: 1 },
+        { topic: 'fenced', numPartitions: 1, replicationFactor: 1 },
+      ],
+      waitForLeaders: false,
+    });
+    await waitFor(async () => {
+      const md = await admin.fetchTopicMetadata({ topics: ['purchases', 'events', 'broken', 'bulk', 'fenced'] }).catch(() => null);
+      return md?.topics.every((t) => t.partitions.every((p) => p.leader >= 0)) ?? false;
+    }, 'seed test topics have leaders');
+  });
+
+  afterAll(async () => {
+    await conn?.close();
+    await cluster?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const SEEDS = `  purchases:
+    messages:
+      - { key: alice, value: { item: book, price: 12.5 }, headers: { source: inline } }
+      - { id: tomb, key: gone, value: null }
+    files:
+      - seeds/purchases.jsonl
+    generate:
+      - id: orders
+        count: 50
+        key: "user-{{seq}}"
+        value: { order: "{{seq}}", id: "{{uuid}}", item: "{{pick:book|pen|mug}}", at: "{{timestamp}}" }
+        headers: { gen: "{{index}}" }
+        seed: 42
+  events:
+    compression: gzip
+    files:
+      - { path: seeds/events.txt, format: text }
+`;
+
+  it('produces inline, file and generated entries that kcat reads back byte for byte and a Python group consumer receives', async () => {
+    const file = await writeSpec(SEEDS);
+    const actions = await applySeeds(conn, file);
+    expect(actions.map((a) => `${a.topic} ${a.entryId} ${a.count}`)).toEqual([
+      'events file:seeds/events.txt 3',
+      'purchases inline:0 1',
+      'purchases inline:tomb 1',
+      'purchases file:seeds/purchases.jsonl 5',
+      'purchases generate:orders 50',
+    ]);
+    const seeds = await materialiseSeeds(await loadSpec(file, {}));
+    const purchases = seeds.filter((s) => s.topic === 'purchases');
+    const viaKcat = await kcatRead(brokers, 'purchases');
+    expect(withoutPartition(viaKcat)).toEqual(withoutPartition(expected(purchases)));
+    expect(viaKcat).toHaveLength(57);
+    // Raw file bytes survive: spacing and a number beyond double precision.
+    expect(viaKcat.map((s) => s.value && Buffer.from(s.value, 'base64').toString())).toEqual(
+      expect.arrayContaining(['{"item":"pen","price":1.50}', '12345678901234567890', 'a raw string', '{"item":"café ☕","qty":1}']),
+    );
+    // Explicit partitions are kept; keyed messages land where Kafka's default partitioner puts them.
+    for (const s of viaKcat) {
+      const key = s.key === null ? null : Buffer.from(s.key, 'base64');
+      if (key?.toString() === 'pinned') expect(s.partition).toBe(2);
+      else if (key) expect(s.partition).toBe(partitionForKey(key, 3));
+    }
+    const events = await kcatRead(brokers, 'events');
+    expect(events.map((s) => Buffer.from(s.value!, 'base64').toString())).toEqual(['login alice', 'logout bob', 'né']);
+
+    const consumed = await pythonConsume(brokers, 'purchases', 'kft-seed-python', 57);
+    expect(withoutPartition(consumed.map(({ partition, key, value }) => ({ partition, key, value })))).toEqual(withoutPartition(expected(purchases)));
+    const alice = consumed.find((m) => m.key === b64(Buffer.from('alice')))!;
+    expect(Buffer.from(alice.headers.source!, 'base64').toString()).toBe('inline');
+    expect(consumed.filter((m) => m.headers.gen !== undefined)).toHaveLength(50);
+    const admin = await conn.admin();
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).toContain('kft-seed-python');
+
+    const ledger = (await readState(conn)).seeds.filter((r) => r.project === PROJECT);
+    expect(ledger.map((r) => `${r.topic} ${r.entryId} ${r.count}`).sort()).toEqual(actions.map((a) => `${a.topic} ${a.entryId} ${a.count}`).sort());
+    for (const a of actions) expect(ledger.find((r) => r.entryId === a.entryId && r.topic === a.topic)?.hash).toBe(a.hash);
+  });
+
+  it('plans nothing on a second apply; an edit warns until --reseed; a new entry is appended; a removal does nothing', async () => {
+    let file = await writeSpec(SEEDS);
+    const again = await planned(conn, file);
+    expect(again.actions).toEqual([]);
+    expect(await kcatRead(brokers, 'purchases')).toHaveLength(57);
+
+    file = await writeSpec(SEEDS.replace('price: 12.5', 'price: 13'));
+    const edited = await planned(conn, file);
+    expect(edited.actions).toEqual([]);
+    expect(edited.plan.diagnostics.map((d) => `${d.code} ${d.severity}`)).toContain('P006 warning');
+    expect(await applySeeds(conn, file, true)).toMatchObject([{ entryId: 'inline:0', reason: expect.stringContaining('--reseed') }]);
+    const afterReseed = await kcatRead(brokers, 'purchases');
+    expect(afterReseed).toHaveLength(58);
+    // Kafka topics are append-only: the old version stays next to the new one.
+    const prices = afterReseed.filter((s) => s.key === b64(Buffer.from('alice'))).map((s) => JSON.parse(Buffer.from(s.value!, 'base64').toString()).price);
+    expect(prices.sort()).toEqual([12.5, 13]);
+
+    file = await writeSpec(SEEDS.replace('price: 12.5', 'price: 13').replace('      - { id: tomb, key: gone, value: null }\n', '      - { id: tomb, key: gone, value: null }\n      - { id: extra, key: new, value: appended }\n'));
+    expect((await applySeeds(conn, file)).map((a) => a.entryId)).toEqual(['inline:extra']);
+    expect(await kcatRead(brokers, 'purchases')).toHaveLength(59);
+
+    file = await writeSpec(SEEDS.replace('price: 12.5', 'price: 13').replace(/ {4}generate:[\s\S]*?seed: 42\n/, ''));
+    expect((await planned(conn, file)).actions).toEqual([]);
+    expect(await kcatRead(brokers, 'purchases')).toHaveLength(59);
+  });
+
+  it('produces nothing at all when a seed file is malformed, listing every bad line', async () => {
+    await writeFile(join(dir, 'seeds', 'broken.jsonl'), '{"ok":1}\n{"item": "book",}\n{"ok":2}\nnot json\n');
+    const file = await writeSpec(`${SEEDS}  broken:\n    messages:\n      - { value: fine }\n    files:\n      - seeds/broken.jsonl\n`);
+    const err = await planned(conn, file).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KafkaformError);
+    expect((err as KafkaformError).code).toBe(ErrorCodes.SEED_INVALID);
+    expect((err as KafkaformError).problems.map((p) => `${p.at?.file}:${p.at?.line}:${p.at?.col}`)).toEqual(['seeds/broken.jsonl:2:17', 'seeds/broken.jsonl:4:1']);
+    expect(await readAllOf(conn, 'broken', false)).toEqual([]);
+    expect((await readState(conn)).seeds.filter((r) => r.topic === 'broken')).toEqual([]);
+  });
+
+  it('aborts a failure midway: nothing visible to read_committed readers, no ledger record, and the retry has no duplicates', async () => {
+    const file = await writeSpec(`  bulk:\n    generate:\n      - id: big\n        count: 30000\n        value: { n: "{{seq}}", pad: "${'p'.repeat(80)}" }\n        seed: 3\n`);
+    const { spec, seeds, actions } = await planned(conn, file);
+    expect(actions).toHaveLength(1);
+    const progress: string[] = [];
+    const failing = executeSeedProduce(actions[0]!, {
+      conn,
+      spec,
+      seeds,
+      onProgress: (msg) => {
+        progress.push(msg);
+        throw new Error('injected failure after the first batch');
+      },
+    });
+    await expect(failing).rejects.toThrow(/injected failure/);
+    expect(progress).toHaveLength(1);
+    expect(progress[0]).toMatch(/^bulk generate:big: \d+\/30000 messages$/);
+    // Some records did reach the log, but aborted: read_uncommitted sees them, read_committed readers do not.
+    expect((await readAllOf(conn, 'bulk', false)).length).toBeGreaterThan(0);
+    expect(await readAllOf(conn, 'bulk')).toEqual([]);
+    expect(await kcatRead(brokers, 'bulk')).toEqual([]);
+    expect((await readState(conn)).seeds.filter((r) => r.topic === 'bulk')).toEqual([]);
+
+    const retried = await applySeeds(conn, file);
+    expect(retried.map((a) => a.entryId)).toEqual(['generate:big']);
+    const committed = await kcatRead(brokers, 'bulk');
+    expect(committed).toHaveLength(30000);
+    expect(new Set(committed.map((s) => s.value)).size).toBe(30000);
+    expect((await readState(conn)).seeds.filter((r) => r.topic === 'bulk').map((r) => r.count)).toEqual([30000]);
+    expect((await planned(conn, file)).actions).toEqual([]);
+  });
+
+  it('fences a crashed earlier attempt with the same transactional id, so its records never become visible', async () => {
+    const file = await writeSpec(`  fenced:\n    messages:\n      - { key: k, value: real }\n`);
+    const { spec, seeds, actions } = await planned(conn, file);
+    // A "crashed" attempt: a transaction that wrote a record and never ended.
+    const crashed = await SeedTransaction.begin(conn, seedTransactionalId(PROJECT, 'fenced'), ['fenced', STATE_TOPIC], { transactionTimeoutMs: 60_000 });
+    await crashed.addPartitions([{ topic: 'fenced', partitions: [0] }]);
+    const ghost = { key: Buffer.from('k'), value: Buffer.from('ghost'), headers: {}, partition: 0, timestamp: null };
+    const records = await encodeRecordBatch([ghost], [0], { producerId: crashed.producerIdBig, producerEpoch: crashed.producerEpoch, transactional: true }, 0, 0, null);
+    await crashed.produce(crashed.partitions('fenced')[0]!.leader, [{ topic: 'fenced', partition: 0, records, messages: 1 }]);
+    await crashed.close();
+
+    await executeSeedProduce(actions[0]!, { conn, spec, seeds });
+    const values = (await kcatRead(brokers, 'fenced')).map((s) => Buffer.from(s.value!, 'base64').toString());
+    expect(values).toEqual(['real']);
+    expect((await readAllOf(conn, 'fenced', false)).map((s) => Buffer.from(s.value!, 'base64').toString())).toEqual(['ghost', 'real']);
+  });
+});
