@@ -71,8 +71,8 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
           spec,
           owners: observed.cluster?.owners ?? {},
           onResult: record,
-          ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-          ...(ctx.reassignTimeoutMs !== undefined ? { reassignTimeoutMs: ctx.reassignTimeoutMs } : {}),
+          onProgress: ctx.onProgress,
+          reassignTimeoutMs: ctx.reassignTimeoutMs,
         });
       } catch (err) {
         // executeTopicActions reports per action; reaching here means none was reported (no connection).
@@ -117,8 +117,8 @@ async function executeOne(action: Action, ctx: ApplyContext, observed: Observed)
       docker: dockerOf(ctx),
       spec,
       engine,
-      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      ...(ctx.readyTimeoutMs !== undefined ? { readyTimeoutMs: ctx.readyTimeoutMs } : {}),
+      onProgress: ctx.onProgress,
+      readyTimeoutMs: ctx.readyTimeoutMs,
     });
     // Brokers that (re)started invalidate the connection's broker list and sockets: dial afresh.
     if (action.kind === 'cluster.wait' || ('role' in action && action.role === 'kafka')) await ctx.link.reconnect();
@@ -129,7 +129,7 @@ async function executeOne(action: Action, ctx: ApplyContext, observed: Observed)
       conn: ctx.link.connection(),
       spec,
       seeds: ctx.seeds,
-      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+      onProgress: ctx.onProgress,
     });
     return;
   }

@@ -55,8 +55,9 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   const unavailable = compressionUnavailable(seed.compression);
   if (unavailable) throw new KafkaformError(ErrorCodes.SEED_INVALID, unavailable, { hint: 'use compression: gzip or none' });
 
+  const T=performance.now(); const tr=(m: string)=>process.env.KF_TRACE && console.log(m, Math.round(performance.now()-T));
   const { conn } = ctx;
-  await ensureStateTopic(conn);
+  await ensureStateTopic(conn); tr('ensured');
   let txn: SeedTransaction;
   try {
     txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
@@ -65,11 +66,12 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   } catch (err) {
     throw requestFailed('start the seed transaction for', seed.topic, err);
   }
+  tr('begun');
   try {
     const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic));
-    await txn.addPartitions(plan.registered);
+    tr('scheduled'); await txn.addPartitions(plan.registered); tr('added');
     await send(txn, seed, plan.requests, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
-    await txn.end(true);
+    tr('sent'); await txn.end(true); tr('committed');
   } catch (err) {
     // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
     // transactional id fences and aborts it, and the broker times it out in any case.

@@ -13,6 +13,19 @@ export interface JsonScanError {
 
 const MESSAGE_KEYS = ['key', 'value', 'headers', 'partition', 'timestamp'].map((k) => Buffer.from(k));
 const VALUE_KEY = 1;
+
+/** Index in MESSAGE_KEYS of the raw key bytes b[start, end), or -1. */
+function messageKeyIndex(b: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  for (let k = 0; k < MESSAGE_KEYS.length; k++) {
+    const key = MESSAGE_KEYS[k]!;
+    if (key.length !== len) continue;
+    let j = 0;
+    while (j < len && b[start + j] === key[j]) j++;
+    if (j === len) return k;
+  }
+  return -1;
+}
 const MAX_DEPTH = 512;
 
 class Stop {
@@ -47,6 +60,8 @@ export function isScanError(r: JsonLineShape | JsonScanError): r is JsonScanErro
 
 class Scanner {
   i: number;
+  strStart = 0;
+  strEnd = 0;
   private depth = 0;
   constructor(
     private readonly b: Uint8Array,
@@ -74,11 +89,14 @@ class Scanner {
 
   ws(): void {
     const b = this.b;
-    while (this.i < this.end) {
-      const c = b[this.i]!;
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
-      this.i++;
+    const end = this.end;
+    let i = this.i;
+    while (i < end) {
+      const c = b[i]!;
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+      i++;
     }
+    this.i = i;
   }
 
   top(): JsonLineShape {
@@ -116,9 +134,13 @@ class Scanner {
   }
 
   private digits(): number {
+    const b = this.b;
+    const end = this.end;
     const from = this.i;
-    while (this.i < this.end && this.b[this.i]! >= 0x30 && this.b[this.i]! <= 0x39) this.i++;
-    return this.i - from;
+    let i = from;
+    while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
+    this.i = i;
+    return i - from;
   }
 
   private number(): void {
@@ -136,33 +158,45 @@ class Scanner {
     }
   }
 
-  /** Scans a string starting at its opening quote; returns [start, end) of its raw contents. */
-  string(): [number, number] {
+  /** Scans a string starting at its opening quote; its raw contents are b[strStart, strEnd). */
+  string(): void {
+    // The hot loop of seed files (most bytes are inside strings): locals instead of fields keep it tight.
     const b = this.b;
-    const from = ++this.i;
-    while (this.i < this.end) {
-      const c = b[this.i]!;
-      if (c === 0x22) return [from, this.i++];
+    const end = this.end;
+    const from = this.i + 1;
+    let i = from;
+    while (i < end) {
+      const c = b[i]!;
+      // Plain content: anything but control characters, '"' and '\\'.
+      if (c > 0x5c || (c > 0x22 && c < 0x5c) || c === 0x20 || c === 0x21) {
+        i++;
+        continue;
+      }
+      if (c === 0x22) {
+        this.i = i + 1;
+        this.strStart = from;
+        this.strEnd = i;
+        return;
+      }
+      this.i = i;
       if (c < 0x20) this.fail('control character in string (escape it, e.g. \\n)');
-      if (c === 0x5c) {
-        const e = b[this.i + 1];
-        if (e === 0x75) {
-          for (let k = 2; k < 6; k++) {
-            const h = b[this.i + k];
-            const hex = h !== undefined && this.i + k < this.end && ((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66));
-            if (!hex) this.fail('bad unicode escape, expected \\uXXXX');
-          }
-          this.i += 6;
-        } else if (e !== undefined && this.i + 1 < this.end && '"\\/bfnrt'.includes(String.fromCharCode(e))) {
-          this.i += 2;
-        } else {
-          this.fail(`bad escape "\\${e === undefined || this.i + 1 >= this.end ? '' : String.fromCharCode(e)}"`);
+      // A backslash: validate the escape.
+      const e = i + 1 < end ? b[i + 1] : undefined;
+      if (e === 0x75) {
+        for (let k = 2; k < 6; k++) {
+          const h = i + k < end ? b[i + k]! : -1;
+          const hex = (h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66);
+          if (!hex) this.fail('bad unicode escape, expected \\uXXXX');
         }
+        i += 6;
+      } else if (e !== undefined && '"\\/bfnrt'.includes(String.fromCharCode(e))) {
+        i += 2;
       } else {
-        this.i++;
+        this.fail(`bad escape "\\${e === undefined ? '' : String.fromCharCode(e)}"`);
       }
     }
-    return this.fail('unterminated string', from - 1);
+    this.i = i;
+    this.fail('unterminated string', from - 1);
   }
 
   private enter(): void {
@@ -185,9 +219,9 @@ class Scanner {
     for (;;) {
       this.ws();
       if (this.peek() !== 0x22) this.fail(`unexpected ${this.describe()}, expected a property name in double quotes`);
-      const [ks, ke] = this.string();
+      this.string();
       if (top) {
-        const known = MESSAGE_KEYS.findIndex((k) => k.length === ke - ks && k.every((x, j) => b[ks + j] === x));
+        const known = messageKeyIndex(b, this.strStart, this.strEnd);
         if (known === VALUE_KEY) hasValue = true;
         if (known < 0) onlyKnown = false;
       }

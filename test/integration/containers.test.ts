@@ -333,7 +333,14 @@ describe('containers: failures', () => {
 
   it('a dependency that dies is CONTAINER_FAILED with its last log lines', async () => {
     const spec = specWith(`${PREFIX}dies`, null, [
-      serviceSpec('crash', { image: TEST_IMAGE, entrypoint: ['/bin/sh', '-c'], command: ['echo boom-from-crash; exit 3'], network: 'host' }),
+      // With a health check the dependant waits for "healthy", so the exit is seen however fast the machine is.
+      serviceSpec('crash', {
+        image: TEST_IMAGE,
+        entrypoint: ['/bin/sh', '-c'],
+        command: ['echo boom-from-crash; sleep 1; exit 3'],
+        healthcheck: { test: ['CMD', 'false'], intervalMs: 5000, timeoutMs: 1000, retries: 3, startPeriodMs: 0 },
+        network: 'host',
+      }),
       serviceSpec('after', { image: TEST_IMAGE, entrypoint: ['/bin/sleep'], command: ['600'], dependsOn: ['crash'], network: 'host' }),
     ]);
     const err = await failure(() => reconcile(spec));

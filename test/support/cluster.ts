@@ -1,5 +1,7 @@
 import Docker from 'dockerode';
 import { Kafka, logLevel } from 'kafkajs';
+import { demuxLogs } from '../../src/docker/client.js';
+import { propertyEnvName } from '../../src/docker/kafka-config.js';
 
 /** The image the tests run; scripts/test-env.sh makes it exist on a bare machine. */
 export const TEST_IMAGE = process.env.KAFKAFORM_TEST_IMAGE ?? 'apache/kafka:4.1.1';
@@ -46,12 +48,6 @@ export async function requireDocker(): Promise<Docker> {
     throw new Error(`Image ${TEST_IMAGE} is missing. Run \`bash scripts/test-env.sh\` to build it.`);
   }
   return docker;
-}
-
-/** The image's env name for a broker property: '.'→'_', '_'→'__', '-'→'___', upper case, KAFKA_ prefix. */
-export function propertyEnvName(property: string): string {
-  const escaped = property.replace(/-/g, '\u0001').replace(/_/g, '\u0002').replace(/\./g, '_');
-  return `KAFKA_${escaped.replace(/\u0002/g, '__').replace(/\u0001/g, '___').toUpperCase()}`;
 }
 
 /** Starts a KRaft cluster (every node broker and controller) with host networking and waits until it is ready. */
@@ -141,22 +137,10 @@ export async function lastLogs(container: Docker.Container | undefined, lines = 
   if (!container) return '';
   try {
     const buf = (await container.logs({ stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
-    return demux(buf);
+    return demuxLogs(buf);
   } catch {
     return '';
   }
-}
-
-/** Docker's multiplexed log stream (8-byte frame headers) as plain text. */
-function demux(buf: Buffer): string {
-  const parts: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
-    const size = buf.readUInt32BE(i + 4);
-    parts.push(buf.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return i === 0 ? buf.toString('utf8') : Buffer.concat(parts).toString('utf8');
 }
 
 /** Removes leftovers of an earlier crashed run with the same name prefix. */
