@@ -34,7 +34,7 @@ function version(): string {
 }
 
 /** Builds the command tree; each action returns the process exit code. */
-function program(setExit: (code: number) => void, json: () => boolean): Command {
+function program(setExit: (code: number) => void): Command {
   const cli = new Command('kafkaform')
     .description('Declarative Kafka: containers, topics and seed data from one spec, with plan and apply.')
     .version(version(), '-v, --version')
@@ -140,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
   const json = (): boolean => argv.includes('--json');
   const debug = argv.includes('--debug');
   try {
-    await program((c) => (code = c), json).parseAsync(argv);
+    await program((c) => (code = c)).parseAsync(argv);
   } catch (err) {
     code = ExitCode.ERROR;
     if (json()) process.stdout.write(`${JSON.stringify(errorEnvelope(err), null, 2)}\n`);

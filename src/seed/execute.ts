@@ -5,7 +5,8 @@ import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '..
 import type { SeedProduceAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from './compression.js';
-import { encodeRecordBatch, partitionForKey } from './record-batch.js';
+import { groupRequests, planBatches, type BatchPlan } from './batching.js';
+import { encodeRecordBatch } from './record-batch.js';
 import { SeedTransaction, type PartitionBatch } from './txn-producer.js';
 import type { MaterialisedSeed, SeedMessage } from './types.js';
 
@@ -27,8 +28,6 @@ export const BATCH_MAX_MESSAGES = 20_000;
 export const BATCH_MAX_BYTES = 960 * 1024;
 /** Produce requests in flight at once; Kafka keeps idempotent order for up to 5 per partition. */
 const IN_FLIGHT = 4;
-/** Per-record framing estimate (length, deltas, attributes) on top of key, value and headers. */
-const RECORD_OVERHEAD = 24;
 /** Broker-side limit for one seed transaction before it is aborted; generous because large seeds take time. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
 
@@ -55,9 +54,8 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   const unavailable = compressionUnavailable(seed.compression);
   if (unavailable) throw new KafkaformError(ErrorCodes.SEED_INVALID, unavailable, { hint: 'use compression: gzip or none' });
 
-  const T=performance.now(); const tr=(m: string)=>process.env.KF_TRACE && console.log(m, Math.round(performance.now()-T));
   const { conn } = ctx;
-  await ensureStateTopic(conn); tr('ensured');
+  await ensureStateTopic(conn);
   let txn: SeedTransaction;
   try {
     txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
@@ -66,12 +64,11 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   } catch (err) {
     throw requestFailed('start the seed transaction for', seed.topic, err);
   }
-  tr('begun');
   try {
     const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic));
-    tr('scheduled'); await txn.addPartitions(plan.registered); tr('added');
+    await txn.addPartitions(plan.registered);
     await send(txn, seed, plan.requests, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
-    tr('sent'); await txn.end(true); tr('committed');
+    await txn.end(true);
   } catch (err) {
     // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
     // transactional id fences and aborts it, and the broker times it out in any case.
@@ -94,26 +91,19 @@ function batchLimit(spec: Spec, topic: string): number {
   return Number.isFinite(configured) && configured > 0 ? Math.min(BATCH_MAX_BYTES, Math.floor(configured * 0.9)) : BATCH_MAX_BYTES;
 }
 
-/** One batch to encode: which messages, for which partition, from which sequence number. */
-interface BatchPlan {
+/** One batch to send: a partition's planned batch plus where its messages come from. */
+interface SendBatch extends BatchPlan {
   topic: string;
-  partition: number;
   source: SeedMessage[];
-  indices: number[];
-  baseSequence: number;
 }
 
 /** One Produce request: its leader and at most one batch per partition. */
 interface RequestPlan {
   leader: number;
-  batches: BatchPlan[];
+  batches: SendBatch[];
 }
 
-/**
- * Assigns partitions (explicit, else by key hash like Kafka's default partitioner, else sticky: a whole
- * batch to one partition, then the next) and cuts each partition's messages into batches. Request k
- * carries the k-th batch of every partition, grouped by leader; the ledger record rides in the last one.
- */
+/** The Produce requests of an entry (see planBatches); the ledger record rides in the last one. */
 function schedule(
   txn: SeedTransaction,
   seed: MaterialisedSeed,
@@ -126,68 +116,26 @@ function schedule(
       hint: 'seed topics are created by the same apply; run `kafkaform plan` to see why it is missing',
     });
   }
-  const leaderOf = new Map(meta.map((p) => [p.partitionId, p.leader]));
-  const count = meta.length;
+  const leaders = new Map(meta.map((p) => [p.partitionId, p.leader]));
   const available = meta.filter((p) => p.leader >= 0).map((p) => p.partitionId).sort((a, b) => a - b);
-  const perPartition = new Map<number, BatchPlan[]>();
-  const open = new Map<number, { plan: BatchPlan; bytes: number }>();
-  let sticky = available.length > 0 ? Math.floor(Math.random() * available.length) : 0;
-  const fits = (partition: number, size: number): boolean => {
-    const cur = open.get(partition);
-    return !cur || (cur.bytes + size <= maxBytes && cur.plan.indices.length < BATCH_MAX_MESSAGES);
-  };
-  const add = (partition: number, index: number, size: number): void => {
-    let cur = open.get(partition);
-    if (!cur || !fits(partition, size)) {
-      const list = perPartition.get(partition) ?? [];
-      const baseSequence = cur ? cur.plan.baseSequence + cur.plan.indices.length : 0;
-      cur = { plan: { topic: seed.topic, partition, source: seed.messages, indices: [], baseSequence }, bytes: 0 };
-      list.push(cur.plan);
-      perPartition.set(partition, list);
-      open.set(partition, cur);
-    }
-    cur.plan.indices.push(index);
-    cur.bytes += size;
-  };
-  for (let i = 0; i < seed.messages.length; i++) {
-    const m = seed.messages[i]!;
-    const size = messageSize(m);
-    if (m.partition !== null) {
-      if (m.partition >= count) {
-        throw new KafkaformError(ErrorCodes.SEED_INVALID, `seed entry ${seed.entryId} names partition ${m.partition}, but topic ${seed.topic} has ${count}`, {
-          hint: `use partitions 0..${count - 1}, or raise the topic's partitions`,
-        });
-      }
-      add(m.partition, i, size);
-    } else if (m.key !== null) {
-      add(partitionForKey(m.key, count), i, size);
-    } else {
-      // Keyless messages fill one partition's batch, then move on to the next partition.
-      let p = available[sticky % Math.max(1, available.length)] ?? 0;
-      if (!fits(p, size)) p = available[++sticky % Math.max(1, available.length)] ?? 0;
-      add(p, i, size);
-    }
-  }
-  const rounds = Math.max(0, ...[...perPartition.values()].map((l) => l.length));
-  const requests: RequestPlan[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const byLeader = new Map<number, BatchPlan[]>();
-    for (const [partition, list] of [...perPartition].sort((a, b) => a[0] - b[0])) {
-      const plan = list[r];
-      if (!plan) continue;
-      const leader = leaderOf.get(partition) ?? -1;
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), plan]);
-    }
-    for (const [leader, batches] of byLeader) requests.push({ leader, batches });
-  }
+  const lists = planBatches(
+    seed.messages,
+    { count: meta.length, available, stickyStart: Math.floor(Math.random() * Math.max(1, available.length)) },
+    { maxBytes, maxMessages: BATCH_MAX_MESSAGES },
+    seed.entryId,
+  );
+  const requests: RequestPlan[] = groupRequests(lists, (p) => leaders.get(p) ?? -1).map((r) => ({
+    leader: r.leader,
+    batches: r.batches.map((b) => ({ ...b, topic: seed.topic, source: seed.messages })),
+  }));
   const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === 0)?.leader ?? -1;
-  const ledgerBatch: BatchPlan = { topic: STATE_TOPIC, partition: 0, source: [ledger], indices: [0], baseSequence: 0 };
+  const ledgerBatch: SendBatch = { topic: STATE_TOPIC, partition: 0, source: [ledger], indices: [0], baseSequence: 0 };
   const last = requests[requests.length - 1];
   if (last && last.leader === stateLeader) last.batches.push(ledgerBatch);
   else requests.push({ leader: stateLeader, batches: [ledgerBatch] });
-  const partitions = [...perPartition.keys()].sort((a, b) => a - b);
+  const used = lists.flatMap((l, p) => (l.length > 0 ? [p] : []));
   const registered = [{ topic: STATE_TOPIC, partitions: [0] }];
-  if (partitions.length > 0) registered.unshift({ topic: seed.topic, partitions });
+  if (used.length > 0) registered.unshift({ topic: seed.topic, partitions: used });
   return { requests, registered };
 }
 
@@ -224,11 +172,4 @@ async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: Requ
   }
   await Promise.all(inflight);
   if (failure) throw (failure as { error: unknown }).error;
-}
-
-/** Estimated encoded size of one record. */
-function messageSize(m: SeedMessage): number {
-  let size = RECORD_OVERHEAD + (m.key?.length ?? 0) + (m.value?.length ?? 0);
-  for (const k in m.headers) size += k.length + Buffer.byteLength(m.headers[k]!) + 4;
-  return size;
 }
