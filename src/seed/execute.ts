@@ -7,7 +7,7 @@ import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from './compression.js';
 import { groupRequests, planBatches, type BatchPlan } from './batching.js';
 import { encodeRecordBatch } from './record-batch.js';
-import { SeedTransaction, type PartitionBatch } from './txn-producer.js';
+import { SeedTransaction, type PartitionBatch, type PartitionEnd } from './txn-producer.js';
 import type { MaterialisedSeed, SeedMessage } from './types.js';
 
 /** What the seed executor needs besides the action: the connection and the seeds materialised before apply. */
@@ -28,6 +28,8 @@ export const BATCH_MAX_MESSAGES = 20_000;
 export const BATCH_MAX_BYTES = 960 * 1024;
 /** Produce requests in flight at once; Kafka keeps idempotent order for up to 5 per partition. */
 const IN_FLIGHT = 4;
+/** How long to wait after the commit until read_committed readers see the entry (normally a few ms). */
+const VISIBLE_TIMEOUT_MS = 10_000;
 /** Broker-side limit for one seed transaction before it is aborted; generous because large seeds take time. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
 
@@ -67,8 +69,11 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   try {
     const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic));
     await txn.addPartitions(plan.registered);
-    await send(txn, seed, plan.requests, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
+    const ends = await send(txn, seed, plan.requests, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
     await txn.end(true);
+    if (!(await txn.waitVisible(ends, VISIBLE_TIMEOUT_MS))) {
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: committed, not yet visible to read_committed readers after ${VISIBLE_TIMEOUT_MS} ms`);
+    }
   } catch (err) {
     // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
     // transactional id fences and aborts it, and the broker times it out in any case.
@@ -139,13 +144,17 @@ function schedule(
   return { requests, registered };
 }
 
-/** Sends the requests in order, up to IN_FLIGHT at once, reporting acknowledged seed messages; stops at the first failure. */
-async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: RequestPlan[], progress: (acked: number) => void): Promise<void> {
+/**
+ * Sends the requests in order, up to IN_FLIGHT at once, reporting acknowledged seed messages; stops at the
+ * first failure. Returns the offset after the last record written to each partition.
+ */
+async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: RequestPlan[], progress: (acked: number) => void): Promise<PartitionEnd[]> {
   const writer = { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true };
   const { codec, compress } = codecOf(seed.compression);
   const inflight: Promise<void>[] = [];
   let failure: { error: unknown } | null = null;
   let acked = 0;
+  const ends = new Map<string, PartitionEnd>();
   for (const req of requests) {
     if (failure) break;
     const batches: PartitionBatch[] = [];
@@ -156,7 +165,8 @@ async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: Requ
     const seedMessages = req.batches.filter((b) => b.topic === seed.topic).reduce((n, b) => n + b.indices.length, 0);
     inflight.push(
       txn.produce(req.leader, batches).then(
-        () => {
+        (written) => {
+          for (const e of written) ends.set(`${e.topic}\u0000${e.partition}`, e);
           acked += seedMessages;
           // After a failure the entry is being aborted: reporting more progress would mislead.
           if (seedMessages > 0 && !failure) progress(acked);
@@ -172,4 +182,5 @@ async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: Requ
   }
   await Promise.all(inflight);
   if (failure) throw (failure as { error: unknown }).error;
+  return [...ends.values()];
 }

@@ -34,10 +34,12 @@ export async function encodeRecordBatch(
   now: number = Date.now(),
 ): Promise<Buffer> {
   const n = indices.length;
+  const stamps = new Float64Array(n);
   let first = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const ts = timestampOf(messages[indices[i]!]!, now);
+    stamps[i] = ts;
     if (ts < first) first = ts;
     if (ts > max) max = ts;
   }
@@ -45,7 +47,7 @@ export async function encodeRecordBatch(
   let recordsBytes = 0;
   const sizes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const size = recordBodySize(messages[indices[i]!]!, i, timestampOf(messages[indices[i]!]!, now) - first);
+    const size = recordBodySize(messages[indices[i]!]!, i, stamps[i]! - first);
     sizes[i] = size;
     recordsBytes += varintSize(zigzag(size)) + size;
   }
@@ -53,8 +55,7 @@ export async function encodeRecordBatch(
   const records = Buffer.allocUnsafe(uncompressed ? BATCH_HEADER_BYTES + recordsBytes : recordsBytes);
   let pos = uncompressed ? BATCH_HEADER_BYTES : 0;
   for (let i = 0; i < n; i++) {
-    const m = messages[indices[i]!]!;
-    pos = writeRecord(records, pos, m, sizes[i]!, i, timestampOf(m, now) - first);
+    pos = writeRecord(records, pos, messages[indices[i]!]!, sizes[i]!, i, stamps[i]! - first);
   }
   let buf: Buffer;
   if (uncompressed) {

@@ -8,13 +8,14 @@ import type { KafkaConnection } from '../kafka/client.js';
 
 const require = createRequire(import.meta.url);
 const { requests } = require('kafkajs/src/protocol/requests') as { requests: Record<string, unknown> };
-const Encoder = require('kafkajs/src/protocol/encoder') as new () => KafkaEncoder;
 
 const PRODUCE_API_KEY = 0;
 const TRANSACTION_COORDINATOR = 1;
 
+/** What kafkajs reads of an encoder when framing a request: its bytes. */
 interface KafkaEncoder {
-  writeBuffer(b: Buffer): KafkaEncoder;
+  buf: Buffer;
+  readonly buffer: Buffer;
 }
 
 interface ProtocolRequest {
@@ -38,6 +39,21 @@ interface InternalCluster {
   findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number }[];
   findBroker(a: { nodeId: number }): Promise<InternalBroker>;
   findGroupCoordinator(a: { groupId: string; coordinatorType: number }): Promise<InternalBroker>;
+  fetchTopicsOffset(
+    topics: { topic: string; partitions: { partition: number }[]; fromBeginning: boolean }[],
+  ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+}
+
+/** The offset after the last record written to a partition. */
+export interface PartitionEnd {
+  topic: string;
+  partition: number;
+  end: bigint;
+}
+
+/** kafkajs' parsed Produce response. */
+interface ProduceResponse {
+  topics: { topicName: string; partitions: { partition: number; errorCode: number; baseOffset: string }[] }[];
 }
 
 /** One pre-encoded record batch for one partition, carrying `messages` records. */
@@ -116,8 +132,11 @@ export class SeedTransaction {
     }, () => this.refindCoordinator());
   }
 
-  /** Sends one Produce request to broker `nodeId` with at most one batch per partition; resolves when all replicas acknowledged. */
-  async produce(nodeId: number, batches: PartitionBatch[]): Promise<void> {
+  /**
+   * Sends one Produce request to broker `nodeId` with at most one batch per partition; resolves when all
+   * in-sync replicas acknowledged, with the offset after each batch (its base offset plus its records).
+   */
+  async produce(nodeId: number, batches: PartitionBatch[]): Promise<PartitionEnd[]> {
     const broker = await this.cluster.findBroker({ nodeId });
     const protocol = broker.lookupRequest(PRODUCE_API_KEY, requests.Produce)({
       acks: -1,
@@ -131,9 +150,43 @@ export class SeedTransaction {
       throw new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, 'the broker does not support transactions (Produce v3+, Kafka 0.11+)');
     }
     const body = encodeProduceBody(this.transactionalId, this.timeoutMs, batches);
-    protocol.request.encode = async () => new Encoder().writeBuffer(body);
+    // kafkajs copies an encoder's `buffer` into the request frame; a view of our bytes saves one more copy.
+    protocol.request.encode = async () => ({ buf: body, buffer: body }) as unknown as KafkaEncoder;
     this.conn.count('Produce');
-    await sendRequest(broker, protocol);
+    const response = (await sendRequest(broker, protocol)) as ProduceResponse;
+    const ends: PartitionEnd[] = [];
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        const sent = batches.find((b) => b.topic === t.topicName && b.partition === p.partition);
+        if (sent) ends.push({ topic: t.topicName, partition: p.partition, end: BigInt(p.baseOffset) + BigInt(sent.messages) });
+      }
+    }
+    return ends;
+  }
+
+  /**
+   * Waits until read_committed readers see every record below each end. EndTxn returns once the commit is
+   * decided; the markers that make records visible are written just after, so without this wait an
+   * observation right after apply could miss the entry (and its ledger record). False on timeout.
+   */
+  async waitVisible(ends: PartitionEnd[], timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const topics = [...new Set(ends.map((e) => e.topic))].map((topic) => ({
+      topic,
+      partitions: ends.filter((e) => e.topic === topic).map((e) => ({ partition: e.partition })),
+      fromBeginning: false,
+    }));
+    for (;;) {
+      this.conn.count('ListOffsets');
+      const offsets = await this.cluster.fetchTopicsOffset(topics);
+      const visible = ends.every((e) => {
+        const o = offsets.find((t) => t.topic === e.topic)?.partitions.find((p) => p.partition === e.partition)?.offset;
+        return o !== undefined && BigInt(o) >= e.end;
+      });
+      if (visible) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Commits (true) or aborts (false) the transaction. */
@@ -215,5 +268,6 @@ function internalCluster(conn: KafkaConnection): InternalCluster {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no internal cluster factory');
   const create = kafka[symbol] as (o: object) => InternalCluster;
-  return create({ allowAutoTopicCreation: false, metadataMaxAge: 60_000 });
+  // read_committed (1): ListOffsets then answers the last stable offset, which waitVisible needs.
+  return create({ allowAutoTopicCreation: false, metadataMaxAge: 60_000, isolationLevel: 1 });
 }

@@ -40,7 +40,8 @@ describe('kafkaform peek against a real broker', () => {
       if (Date.now() > deadline) throw new Error('peek topic has no leader');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const producer = await conn.producer();
+    // Idempotent, so a retried send cannot duplicate the fixture records.
+    const producer = await conn.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.send({
       topic: TOPIC,
       messages: [
@@ -123,7 +124,7 @@ describe('kafkaform peek against a real broker', () => {
       },
     });
     await new Promise((r) => setTimeout(r, 500));
-    const producer = await conn.producer();
+    const producer = await conn.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.send({ topic: TOPIC, messages: [{ partition: 1, key: 'late', value: 'arrived later' }] });
     const result = await running;
     expect(result.messages).toBe(1);
