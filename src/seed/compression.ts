@@ -24,11 +24,6 @@ const CODEC_PACKAGES: Partial<Record<Compression, string>> = {
   zstd: '@kafkajs/zstd',
 };
 
-/** The kafkajs compression type of a spec's compression name. */
-export function compressionType(c: Compression): CompressionTypes {
-  return TYPES[c];
-}
-
 /**
  * Null when this process can produce with compression `c`, else why not. kafkajs ships gzip only;
  * the others work once a codec is registered in CompressionCodecs, which kafkaform does not bundle.

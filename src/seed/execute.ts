@@ -1,6 +1,6 @@
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
-import { requestFailed } from '../kafka/errors.js';
+import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
 import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
@@ -64,24 +64,45 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
       transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
     });
   } catch (err) {
+    if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicMissing(seed.topic, err);
     throw requestFailed('start the seed transaction for', seed.topic, err);
   }
+  let ends: PartitionEnd[];
   try {
     const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic));
     await txn.addPartitions(plan.registered);
-    const ends = await send(txn, seed, plan.requests, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
+    ends = await send(txn, seed, plan.requests, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
     await txn.end(true);
-    if (!(await txn.waitVisible(ends, VISIBLE_TIMEOUT_MS))) {
-      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: committed, not yet visible to read_committed readers after ${VISIBLE_TIMEOUT_MS} ms`);
-    }
   } catch (err) {
     // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
     // transactional id fences and aborts it, and the broker times it out in any case.
     await txn.end(false).catch(() => undefined);
+    await txn.close();
     throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
+  }
+  // Committed: from here on nothing may fail the entry; a slow or failed visibility check is only reported.
+  const note = (msg: string): void => {
+    try {
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${msg}`);
+    } catch {
+      // The entry is committed whatever the progress callback does.
+    }
+  };
+  try {
+    if (!(await txn.waitVisible(ends, VISIBLE_TIMEOUT_MS))) note(`committed, not yet visible to read_committed readers after ${VISIBLE_TIMEOUT_MS} ms`);
+  } catch (err) {
+    note(`committed; could not check visibility: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     await txn.close();
   }
+}
+
+/** TOPIC_NOT_FOUND for a seed topic that vanished between plan and apply. */
+function topicMissing(topic: string, cause?: unknown): KafkaformError {
+  return new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${topic}" does not exist in the cluster`, {
+    hint: 'seed topics are created by the same apply; run `kafkaform plan` to see why it is missing',
+    cause,
+  });
 }
 
 /** The ledger record as a message for the state topic's only partition. */
@@ -116,11 +137,7 @@ function schedule(
   maxBytes: number,
 ): { requests: RequestPlan[]; registered: { topic: string; partitions: number[] }[] } {
   const meta = txn.partitions(seed.topic);
-  if (meta.length === 0) {
-    throw new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${seed.topic}" does not exist in the cluster`, {
-      hint: 'seed topics are created by the same apply; run `kafkaform plan` to see why it is missing',
-    });
-  }
+  if (meta.length === 0) throw topicMissing(seed.topic);
   const leaders = new Map(meta.map((p) => [p.partitionId, p.leader]));
   const available = meta.filter((p) => p.leader >= 0).map((p) => p.partitionId).sort((a, b) => a - b);
   const lists = planBatches(

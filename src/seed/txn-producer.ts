@@ -69,7 +69,7 @@ const RETRIABLE = new Set(['CONCURRENT_TRANSACTIONS', 'GROUP_LOAD_IN_PROGRESS', 
 /** Of those, the ones that mean "ask another broker": the coordinator is looked up again. */
 const STALE_COORDINATOR = new Set(['GROUP_COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR_FOR_GROUP']);
 
-/** An open Kafka transaction of one transactional id; every method after end() fails. */
+/** One Kafka transaction of a transactional id, driven step by step: begin, addPartitions, produce, end, close. */
 export class SeedTransaction {
   private coordinator: InternalBroker;
   private constructor(
@@ -77,7 +77,7 @@ export class SeedTransaction {
     private readonly cluster: InternalCluster,
     readonly transactionalId: string,
     coordinator: InternalBroker,
-    /** Producer id as a decimal string (kafkajs' form) and as the record batch needs it. */
+    /** Producer id as a decimal string, kafkajs' form (producerIdBig is the record batch's). */
     readonly producerId: string,
     readonly producerEpoch: number,
     private readonly timeoutMs: number,
