@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { IHeaders } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
+import { internalCluster } from './internals.js';
 
 // kafkajs only fetches through consumer groups. Reading without joining a group (peek, the state topic)
 // uses its internal cluster and record-batch filtering, kept to this one file so a client swap is local.
@@ -60,28 +61,18 @@ export interface ReadOptions {
   end?: 'latest' | 'follow';
   /** Stop after this many messages in total. */
   limit?: number;
-  /** Only committed transactional records (default true), as consumers with read_committed see them. */
-  readCommitted?: boolean;
   signal?: AbortSignal;
 }
 
-/** Creates the internal kafkajs cluster object that owns broker connections for fetching. */
-function internalCluster(conn: KafkaConnection, readCommitted: boolean): InternalCluster {
-  const kafka = conn.kafka as unknown as Record<symbol, unknown>;
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no internal cluster factory');
-  const create = kafka[symbol] as (o: object) => InternalCluster;
-  return create({ allowAutoTopicCreation: false, isolationLevel: readCommitted ? 1 : 0, metadataMaxAge: 60_000 });
-}
 
 /**
- * Reads a topic without a consumer group: nothing is joined and no offsets are committed.
+ * Reads a topic without a consumer group: nothing is joined and no offsets are committed. Isolation is
+ * read_committed, like the default of Kafka's own consumers: aborted transactions are never shown.
  * Messages of one partition come in offset order; partitions are read round-robin.
  */
 export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage> {
-  const readCommitted = opts.readCommitted ?? true;
   const admin = await conn.admin();
-  const cluster = internalCluster(conn, readCommitted);
+  const cluster = internalCluster<InternalCluster>(conn);
   try {
     await cluster.connect();
     try {
@@ -128,7 +119,7 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
         conn.count('Fetch');
         const response = await broker.fetch({
           replicaId: -1,
-          isolationLevel: readCommitted ? 1 : 0,
+          isolationLevel: 1,
           maxWaitTime: follow ? 500 : 0,
           minBytes: 1,
           maxBytes: 50 * 1024 * 1024,

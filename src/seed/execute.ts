@@ -6,8 +6,8 @@ import type { SeedProduceAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from './compression.js';
 import { groupRequests, planBatches, type BatchPlan } from './batching.js';
-import { encodeRecordBatch } from './record-batch.js';
-import { SeedTransaction, type PartitionBatch, type PartitionEnd } from './txn-producer.js';
+import { encodeRecordBatch } from '../kafka/record-batch.js';
+import { SeedTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/transaction.js';
 import type { MaterialisedSeed, SeedMessage } from './types.js';
 
 /** What the seed executor needs besides the action: the connection and the seeds materialised before apply. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32c, encodeRecordBatch, murmur2, partitionForKey, varintSize, writeVarint, zigzag } from '../../../src/seed/record-batch.js';
+import { crc32c, encodeRecordBatch, murmur2, partitionForKey, varintSize, writeVarint, zigzag } from '../../../src/kafka/record-batch.js';
 import type { SeedMessage } from '../../../src/seed/types.js';
 
 // kafkajs' own decoder and hash functions are the independent reference for our encoder.

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import type { KafkaConnection } from '../kafka/client.js';
+import type { KafkaConnection } from './client.js';
+import { internalCluster } from './internals.js';
 
-// A transactional producer that sends pre-encoded record batches (src/seed/record-batch.ts). It drives the
+// A transactional producer that sends pre-encoded record batches (src/kafka/record-batch.ts). It drives the
 // transaction protocol through kafkajs' internal cluster and broker objects (as src/kafka/fetch.ts does for
 // fetching), so only kafkajs' connection handling is reused and no per-message objects are built.
 
@@ -90,7 +91,7 @@ export class SeedTransaction {
    * id and aborts its unfinished transaction, so a crashed attempt can never commit later.
    */
   static async begin(conn: KafkaConnection, transactionalId: string, topics: string[], opts: { transactionTimeoutMs: number }): Promise<SeedTransaction> {
-    const cluster = internalCluster(conn);
+    const cluster = internalCluster<InternalCluster>(conn);
     try {
       await cluster.connect();
       await cluster.addMultipleTargetTopics(topics);
@@ -262,12 +263,3 @@ async function retryCoordinator<T>(fn: () => Promise<T>, onStaleCoordinator: () 
   }
 }
 
-/** kafkajs' internal cluster object, which owns broker connections (see src/kafka/fetch.ts). */
-function internalCluster(conn: KafkaConnection): InternalCluster {
-  const kafka = conn.kafka as unknown as Record<symbol, unknown>;
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no internal cluster factory');
-  const create = kafka[symbol] as (o: object) => InternalCluster;
-  // read_committed (1): ListOffsets then answers the last stable offset, which waitVisible needs.
-  return create({ allowAutoTopicCreation: false, metadataMaxAge: 60_000, isolationLevel: 1 });
-}

@@ -1,4 +1,4 @@
-import type { SeedMessage } from './types.js';
+import type { SeedMessage } from '../seed/types.js';
 
 // Kafka's record batch format (magic 2), written straight from seed messages: kafkajs' producer builds
 // an object per record and regroups messages quadratically, which made seeding 3x slower than kcat.
