@@ -147,6 +147,8 @@ async function main(argv: string[]): Promise<void> {
     else process.stderr.write(`${renderError(err, { color: useColor(process.stderr, !argv.includes('--no-color')), debug })}\n`);
   }
   process.exitCode = code;
+  // Output is written; a client library's stray timer or socket must not keep a finished command alive.
+  setTimeout(() => process.exit(code), 1000).unref();
 }
 
 void main(process.argv);

@@ -56,6 +56,8 @@ export class KafkaConnection {
         () => admin,
         (err: unknown) => {
           this.adminClient = null;
+          // kafkajs keeps retrying after our deadline; stop it, or its sockets and timers keep the process alive.
+          void admin.disconnect().catch(() => undefined);
           throw unreachable(this.options, err);
         },
       );

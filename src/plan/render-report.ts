@@ -8,8 +8,9 @@ import type { Action, ActionResult, ApplyReport } from './types.js';
  * The human view of an apply report: what was applied (✓), what failed (✗ with its error), what was
  * not attempted, and whether the re-observed cluster converged, ending Terraform-style.
  */
-export function renderReportText(report: ApplyReport, opts: RenderOptions): string {
+export function renderReportText(report: ApplyReport, opts: RenderOptions & { verb?: 'Apply' | 'Destroy' }): string {
   const c = pc.createColors(opts.color);
+  const verb = opts.verb ?? 'Apply';
   const verbose = opts.verbose ?? false;
   const out: string[] = [];
 
@@ -21,16 +22,17 @@ export function renderReportText(report: ApplyReport, opts: RenderOptions): stri
   if (report.pending.length) {
     if (out.length) out.push('');
     out.push(`Not applied (${plural(report.pending.length, 'action')}):`);
-    for (const a of report.pending) out.push(...actionLines(a, c.dim('·'), c));
+    for (const a of report.pending) out.push(...actionLines(a, c.dim('○'), c));
   }
 
   const counts = tally(report.applied);
   const done = `${counts.create} added, ${counts.change} changed, ${counts.delete} destroyed`;
   if (out.length) out.push('');
   if (report.failed.length) {
-    out.push(c.red(c.bold(`Apply failed: ${plural(report.failed.length, 'action')} failed. ${done}.`)));
+    out.push(c.red(c.bold(`${verb} failed: ${plural(report.failed.length, 'action')} failed. ${done}.`)));
+    out.push('Every step is safe to repeat: fix the cause and run it again to finish.');
   } else if (!report.converged) {
-    out.push(c.yellow(c.bold(`Apply finished but did not converge: ${done}.`)));
+    out.push(c.yellow(c.bold(`[KF402] ${verb} finished but did not converge: ${done}.`)));
     if (report.after && report.after.actions.length) {
       out.push('The cluster still differs from the spec:');
       out.push(...renderActions(report.after, c, false));
@@ -38,7 +40,7 @@ export function renderReportText(report: ApplyReport, opts: RenderOptions): stri
       out.push('The cluster could not be observed again to confirm the result.');
     }
   } else {
-    out.push(c.green(c.bold(`Apply complete! ${done}.`)));
+    out.push(c.green(c.bold(`${verb} complete! ${done}.`)));
   }
   return out.join('\n') + '\n';
 }

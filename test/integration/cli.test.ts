@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -11,11 +12,12 @@ const PROJECT = 'kft-cli';
 const PORT = 59092;
 
 /** Runs the built CLI with no TTY; never throws, returns the exit code and both streams. */
-function kafkaform(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+function kafkaform(args: string[], env: Record<string, string> = {}, timeoutMs = 240_000): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 240_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+    execFile('node', [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
+      // A process killed by the timeout has no numeric code: report it as -1 so a hang fails the test.
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
@@ -106,6 +108,22 @@ describe('kafkaform CLI', () => {
     expect(r.ms).toBeLessThan(8000);
     const j = await kafkaform(['-f', file, 'plan', '--json']);
     expect((JSON.parse(j.stdout) as { error: { code: string } }).error.code).toBe('KF200');
+  });
+
+  it('exits with CLUSTER_UNREACHABLE when a listener accepts connections but never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const file = specFile(`version: 1\nproject: x\ncluster:\n  bootstrapServers: [127.0.0.1:${port}]\n  connectionTimeout: 2s\n  requestTimeout: 2s\ntopics:\n  t: {}\n`);
+      const r = await kafkaform(['-f', file, 'plan'], {}, 30_000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('KF200');
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 
   it('plans, refuses to apply without a TTY, applies with --auto-approve, and plans nothing afterwards', async () => {

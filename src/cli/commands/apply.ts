@@ -28,7 +28,13 @@ export async function runApply(g: GlobalOptions, f: ApplyFlags): Promise<number>
 }
 
 /** Shared by apply and destroy: show the plan, stop on errors or no changes, ask, execute, report. */
-export async function planConfirmApply(session: Session, g: GlobalOptions, f: { autoApprove: boolean; json: boolean }, question: string): Promise<number> {
+export async function planConfirmApply(
+  session: Session,
+  g: GlobalOptions,
+  f: { autoApprove: boolean; json: boolean },
+  question: string,
+  verb: 'Apply' | 'Destroy' = 'Apply',
+): Promise<number> {
   const progress = createProgress({ quiet: f.json, color: g.color });
   const out = (text: string): void => {
     if (!f.json) process.stdout.write(`${text}\n`);
@@ -63,7 +69,7 @@ export async function planConfirmApply(session: Session, g: GlobalOptions, f: { 
     });
     progress.stop();
     if (f.json) printJson(report);
-    else out(`\n${renderReportText(report, { color: g.color })}`);
+    else out(`\n${renderReportText(report, { color: g.color, verb })}`);
     return report.failed.length === 0 && report.converged ? ExitCode.OK : ExitCode.ERROR;
   } finally {
     progress.stop();

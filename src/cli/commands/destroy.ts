@@ -15,7 +15,9 @@ export async function runDestroy(g: GlobalOptions, f: { autoApprove: boolean; vo
     const question = f.volumes
       ? 'Destroy these containers AND their data volumes? Topics and messages will be lost.'
       : 'Destroy these containers? Data volumes are kept.';
-    return await planConfirmApply(session, g, f, question);
+    const code = await planConfirmApply(session, g, f, question, 'Destroy');
+    if (code === 0 && !f.volumes && !f.json) process.stdout.write('Data volumes were kept; `kafkaform destroy --volumes` removes them too.\n');
+    return code;
   } finally {
     await session.close();
   }

@@ -124,8 +124,11 @@ describe('renderReportText', () => {
       { color: false },
     );
     expect(text).toContain('  ✗ ~ topic orders: partitions 3 → 6 (7ms)\n      KF202: broker said no\n');
-    expect(text).toContain('Not applied (1 action):\n  · - topic old (created by project shop, no longer in the spec)\n');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('Apply failed: 1 action failed. 1 added, 0 changed, 0 destroyed.');
+    expect(text).toContain('Not applied (1 action):\n  ○ - topic old (created by project shop, no longer in the spec)\n');
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual([
+      'Apply failed: 1 action failed. 1 added, 0 changed, 0 destroyed.',
+      'Every step is safe to repeat: fix the cause and run it again to finish.',
+    ]);
     expect(text).not.toContain('Apply complete');
   });
 
