@@ -10,7 +10,7 @@ import { ensureStateTopic } from '../src/kafka/state.js';
 import { executeSeedProduce } from '../src/seed/execute.js';
 import { materialiseSeeds } from '../src/seed/materialise.js';
 import type { Spec } from '../src/spec/types.js';
-import { startBenchBroker } from './seed-broker.js';
+import { startBenchBroker } from './broker.js';
 
 const run = promisify(execFile);
 
@@ -81,7 +81,8 @@ export async function runSeedBench(opts: { messages?: number; valueBytes?: numbe
   const partitions = opts.partitions ?? 3;
   const dir = await mkdtemp(join(tmpdir(), 'kafkaform-bench-seed-'));
   const broker = await startBenchBroker({ name: 'kft-bench-seed', port: 49500, controllerPort: 49600 });
-  const conn = createKafkaConnection({ bootstrapServers: [broker.bootstrap], clientId: 'kafkaform-bench' });
+  const bootstrap = broker.bootstrapServers.join(',');
+  const conn = createKafkaConnection({ bootstrapServers: broker.bootstrapServers, clientId: 'kafkaform-bench' });
   try {
     const file = join(dir, 'payload.jsonl');
     await writeFile(file, payloadFile(messages, valueBytes));
@@ -95,7 +96,7 @@ export async function runSeedBench(opts: { messages?: number; valueBytes?: numbe
       await createTopic(conn, a, partitions);
       await createTopic(conn, b, partitions);
 
-      const spec = benchSpec(dir, broker.bootstrap, a);
+      const spec = benchSpec(dir, bootstrap, a);
       let t0 = performance.now();
       const seeds = await materialiseSeeds(spec);
       const s = seeds[0]!;
@@ -108,7 +109,7 @@ export async function runSeedBench(opts: { messages?: number; valueBytes?: numbe
       produceOnly.push((performance.now() - t1) / 1000);
 
       t0 = performance.now();
-      await run('kcat', ['-P', '-b', broker.bootstrap, '-t', b, '-l', file], { timeout: 300_000 });
+      await run('kcat', ['-P', '-b', bootstrap, '-t', b, '-l', file], { timeout: 300_000 });
       theirs.push((performance.now() - t0) / 1000);
 
       const [na, nb] = [await countMessages(conn, a), await countMessages(conn, b)];

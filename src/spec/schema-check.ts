@@ -123,7 +123,9 @@ function where(path: DocPath): string {
 function report(e: ErrorObject, data: unknown, problems: ProblemList): void {
   const path = decodePointer(e.instancePath, data);
   const parent = (e.parentSchema ?? {}) as SchemaNode;
-  const hint = firstSentence(parent.description) ?? `write ${expectedText(parent)}`;
+  // The fix says what to write; the field's description follows as context.
+  const about = firstSentence(parent.description);
+  const hint = `write ${expectedText(parent)}${about ? ` — ${about.charAt(0).toLowerCase()}${about.slice(1)}` : ''}`;
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);

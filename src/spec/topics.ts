@@ -1,7 +1,7 @@
 import type { SourcePos } from '../errors.js';
 import { asMap, type SpecContext } from './context.js';
 import { quote } from './text.js';
-import { normaliseTopicConfigValue, TOPIC_CONFIGS, unknownTopicConfigMessage } from './topic-configs.js';
+import { normaliseTopicConfigValue, TOPIC_CONFIGS, unknownTopicConfigMessage, type TopicConfigKind } from './topic-configs.js';
 import type { TopicSpec } from './types.js';
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -38,7 +38,7 @@ function normaliseConfig(ctx: SpecContext, topic: string, raw: unknown, pos: Rec
     }
     const r = normaliseTopicConfigValue(def, exact);
     if (r.ok) config[name] = r.value;
-    else ctx.problems.add(path, r.error, `${name}: ${def.doc}`);
+    else ctx.problems.add(path, r.error, `${configExample(def.kind)} — ${name}: ${def.doc}`);
   }
   return config;
 }
@@ -74,4 +74,23 @@ export function normaliseTopics(ctx: SpecContext, raw: unknown): TopicSpec[] {
     topics.push(spec);
   }
   return topics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** An example of a valid value of a config kind, so the fix says what to write. */
+function configExample(kind: TopicConfigKind): string {
+  switch (kind) {
+    case 'duration-ms':
+      return 'write milliseconds or a duration such as 500ms, 30s, 5m, 2h, 7d, 1w';
+    case 'size-bytes':
+      return 'write bytes or a size such as 1048576, 512KiB, 64MiB, 1GB';
+    case 'boolean':
+      return 'write true or false';
+    case 'ratio':
+      return 'write a number such as 0.5';
+    case 'int':
+      return 'write a whole number in the range given';
+    case 'enum':
+    case 'list':
+      return 'write one of the values listed';
+  }
 }

@@ -293,9 +293,7 @@ describe('containers: failures', () => {
     const spec = specWith(`${PREFIX}noimage`, null, [serviceSpec('ghost', { image: 'kafkaform/does-not-exist:1', network: 'host' })]);
     const planned = await planOf(spec);
     expect(planned).toEqual([expect.objectContaining({ kind: 'container.create', pull: true })]);
-    const t0 = Date.now();
     const err = await failure(() => reconcile(spec));
-    expect(Date.now() - t0).toBeLessThan(30_000);
     expect(err.code).toBe(ErrorCodes.IMAGE_UNAVAILABLE);
     expect(err.message).toContain('kafkaform/does-not-exist:1');
     expect(err.hint).toMatch(/docker load|scripts\/test-env\.sh/);

@@ -110,7 +110,6 @@ describe('apply with the cluster in containers', () => {
 
   it('starts the cluster from nothing, then creates the topics, and plans nothing afterwards', async () => {
     const s = spec();
-    const started = Date.now();
     const { observed, plan, report } = await run(docker, s);
     // Nothing runs yet: the observer does not wait for a connection that cannot succeed.
     expect(observed.cluster).toBeNull();
@@ -119,7 +118,6 @@ describe('apply with the cluster in containers', () => {
     expect(report.applied.map((r) => r.action.kind)).toEqual(['container.create', 'cluster.wait', 'topic.create', 'topic.create']);
     expect(report.converged).toBe(true);
     expect(kinds(await planFresh(docker, s))).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(120_000);
 
     const conn = createKafkaConnection({ bootstrapServers: ['127.0.0.1:29092'] });
     try {

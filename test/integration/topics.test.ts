@@ -394,7 +394,6 @@ describe('topics on a 1-node cluster', () => {
     s.cluster.requestTimeoutMs = 3000;
     const container = `${name}-1`;
     let killed = false;
-    const started = Date.now();
     const { plan, report } = await applySpec(s, {}, {
       onResult: (r) => {
         // Synchronous on purpose: the broker is gone before the executor sends the next request.
@@ -411,7 +410,6 @@ describe('topics on a 1-node cluster', () => {
     expect(report.pending).toMatchObject([{ kind: 'topic.alterConfig', topic: 'defaults' }]);
     expect(report.converged).toBe(false);
     expect(report.after).toBeNull();
-    expect(Date.now() - started).toBeLessThan(60_000);
 
     execFileSync('docker', ['start', container]);
     await waitForBroker(bootstrap, 90_000);
