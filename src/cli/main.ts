@@ -63,7 +63,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--detailed-exitcode', 'exit 0 with no changes, 1 on error, 2 with changes')
     .option('--allow-delete', 'plan deleting topics/containers this project created and no longer declares')
     .option('--reseed', 'produce seed entries again whose content changed')
-    .option('--verbose', 'also show spec values that already match the broker default')
+    .option('--verbose', 'also show the reason of each change, reassignment targets and seed entry ids')
     .action((o: { json?: boolean; detailedExitcode?: boolean; allowDelete?: boolean; reseed?: boolean; verbose?: boolean }) =>
       run(() =>
         runPlan(globals(), {
