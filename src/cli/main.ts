@@ -147,8 +147,13 @@ async function main(argv: string[]): Promise<void> {
     else process.stderr.write(`${renderError(err, { color: useColor(process.stderr, !argv.includes('--no-color')), debug })}\n`);
   }
   process.exitCode = code;
-  // Output is written; a client library's stray timer or socket must not keep a finished command alive.
-  setTimeout(() => process.exit(code), 1000).unref();
+  // A client library's stray timer or socket must not keep a finished command alive; output still being
+  // written to a slow pipe is waited for, never cut off.
+  const exitWhenFlushed = (): void => {
+    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+    setTimeout(exitWhenFlushed, 200).unref();
+  };
+  setTimeout(exitWhenFlushed, 1000).unref();
 }
 
 void main(process.argv);

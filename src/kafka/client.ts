@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type Prod
 import type { ConnectionOptions } from 'node:tls';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SaslSpec, TlsSpec } from '../spec/types.js';
+import { internalCluster } from './internals.js';
 
 /** How to reach a cluster: the spec's cluster section with bootstrap servers resolved. */
 export interface KafkaConnectionOptions {
@@ -31,6 +32,7 @@ export class KafkaConnection {
   readonly requests: RequestCounts = {};
   private adminClient: Promise<Admin> | null = null;
   private readonly producers: Producer[] = [];
+  private internalClient: Promise<{ disconnect(): Promise<void> }> | null = null;
 
   constructor(options: KafkaConnectionOptions) {
     if (options.bootstrapServers.length === 0) {
@@ -70,12 +72,32 @@ export class KafkaConnection {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false, ...config });
     producer.on(producer.events.REQUEST, (e) => this.count(e.payload.apiName));
     try {
-      await producer.connect();
+      await withDeadline(producer.connect(), this.options.connectionTimeoutMs ?? 10_000);
     } catch (err) {
+      void producer.disconnect().catch(() => undefined);
       throw unreachable(this.options, err);
     }
     this.producers.push(producer);
     return producer;
+  }
+
+  /**
+   * kafkajs' internal cluster for this connection (groupless fetch, raw-batch transactions), connected once
+   * and shared, so every read or seed entry of a run reuses its broker sockets and metadata.
+   */
+  internal<T>(): Promise<T> {
+    if (!this.internalClient) {
+      const cluster = internalCluster<{ connect(): Promise<void>; disconnect(): Promise<void> }>(this);
+      this.internalClient = withDeadline(cluster.connect(), this.options.connectionTimeoutMs ?? 10_000).then(
+        () => cluster,
+        (err: unknown) => {
+          this.internalClient = null;
+          void cluster.disconnect().catch(() => undefined);
+          throw unreachable(this.options, err);
+        },
+      );
+    }
+    return this.internalClient as Promise<T>;
   }
 
   /** Records one request; also used by src/kafka/fetch.ts for its own requests. */
@@ -88,8 +110,11 @@ export class KafkaConnection {
     const admin = this.adminClient;
     this.adminClient = null;
     const producers = this.producers.splice(0);
+    const internal = this.internalClient;
+    this.internalClient = null;
     await Promise.allSettled([
       ...(admin ? [admin.then((a) => a.disconnect())] : []),
+      ...(internal ? [internal.then((c) => c.disconnect())] : []),
       ...producers.map((p) => p.disconnect()),
     ]);
   }

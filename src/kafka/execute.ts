@@ -111,6 +111,21 @@ function verb(kind: TopicAction['kind']): string {
   }[kind];
 }
 
+/** Kafka errors that mean a CreateTopics entry certainly created nothing. */
+const NOT_CREATED = new Set([
+  'TOPIC_ALREADY_EXISTS',
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_REPLICA_ASSIGNMENT',
+  'INVALID_CONFIG',
+  'INVALID_REQUEST',
+  'POLICY_VIOLATION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'UNSUPPORTED_VERSION',
+]);
+
 /**
  * Creates all topics in one CreateTopics request. Ownership is recorded first (intent), so a crash after the
  * create still leaves the topic owned; when Kafka says the create did not happen, the record is taken back.
@@ -125,9 +140,13 @@ async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext)
   const failures = new Map<string, unknown>();
   try {
     const topics = [...actions.map(topicConfig), { topic: CREATE_PROBE }];
-    const created = await admin.createTopics({ topics, waitForLeaders: false });
-    // Only reachable if the probe were accepted; false would mean "some already existed", but not which.
-    if (!created) for (const a of actions) failures.set(a.topic, alreadyExists(a.topic));
+    const created = await admin.createTopics({ topics, waitForLeaders: false, timeout: ctx.waitTimeoutMs ?? 30_000 });
+    // Only reachable if the broker accepted the probe: nothing then says which topics were created, so the
+    // intent records stay (a topic we created remains ours) and each action fails as the bug it is.
+    if (created) {
+      const bug = new KafkaformError(ErrorCodes.INTERNAL, 'the broker accepted the create probe topic; this is a bug, please report it');
+      return new Map(actions.map((a) => [a, bug]));
+    }
   } catch (err) {
     const perTopic = topicErrors(err);
     // Nothing says which topics were created (e.g. the connection dropped): keep the intent records, so a
@@ -146,8 +165,9 @@ async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext)
       created.push(a);
       continue;
     }
-    // Not created by us: give the record back to whoever owned it before, or forget it.
-    if (before !== project) takeBack.push(before ? ownershipMessage(ownershipRecord(before, a.topic)) : ownershipTombstone(a.topic));
+    // Certainly not created by us: give the record back to whoever owned it before, or forget it. Any other
+    // error (a timeout, say) may hide a create that happened after all: the intent record stays.
+    if (before !== project && NOT_CREATED.has(kafkaErrorName(err) ?? '')) takeBack.push(before ? ownershipMessage(ownershipRecord(before, a.topic)) : ownershipTombstone(a.topic));
     const error =
       kafkaErrorName(err) === 'TOPIC_ALREADY_EXISTS'
         ? new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `create topic "${a.topic}" failed: TOPIC_ALREADY_EXISTS: another client created it meanwhile, so this project does not own it`, {
@@ -316,11 +336,6 @@ export function notReady(operation: string, topic: string): KafkaformError {
     details: { operation, topic },
     hint: 'check that every broker is up (`kafkaform status`), then run apply again',
   });
-}
-
-/** A TOPIC_ALREADY_EXISTS error shaped like kafkajs' own, for the "all existed" answer. */
-function alreadyExists(topic: string): { type: string; message: string; topic: string } {
-  return { type: 'TOPIC_ALREADY_EXISTS', message: 'Topic with this name already exists', topic };
 }
 
 /** "3 topics", "1 topic". */

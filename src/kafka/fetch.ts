@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import type { IHeaders } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
-import { internalCluster } from './internals.js';
 
 // kafkajs only fetches through consumer groups. Reading without joining a group (peek, the state topic)
 // uses its internal cluster and record-batch filtering, kept to this one file so a client swap is local.
@@ -72,100 +71,95 @@ export interface ReadOptions {
  */
 export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage> {
   const admin = await conn.admin();
-  const cluster = internalCluster<InternalCluster>(conn);
+  const cluster = await conn.internal<InternalCluster>();
   try {
-    await cluster.connect();
-    try {
-      await cluster.addTargetTopic(opts.topic);
-    } catch (err) {
-      throw topicNotFound(opts.topic, err);
+    await cluster.addTargetTopic(opts.topic);
+  } catch (err) {
+    throw topicNotFound(opts.topic, err);
+  }
+  const meta = cluster.findTopicPartitionMetadata(opts.topic);
+  if (meta.length === 0) throw topicNotFound(opts.topic);
+  const known = new Set(meta.map((p) => p.partitionId));
+  const wanted = opts.partitions ?? [...known].sort((a, b) => a - b);
+  for (const p of wanted) {
+    if (!known.has(p)) {
+      throw new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${opts.topic}" has no partition ${p}`, {
+        hint: `partitions are 0..${known.size - 1}`,
+      });
     }
-    const meta = cluster.findTopicPartitionMetadata(opts.topic);
-    if (meta.length === 0) throw topicNotFound(opts.topic);
-    const known = new Set(meta.map((p) => p.partitionId));
-    const wanted = opts.partitions ?? [...known].sort((a, b) => a - b);
-    for (const p of wanted) {
-      if (!known.has(p)) {
-        throw new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${opts.topic}" has no partition ${p}`, {
-          hint: `partitions are 0..${known.size - 1}`,
-        });
-      }
-    }
-    const offsets = await admin.fetchTopicOffsets(opts.topic);
-    const position = new Map<number, bigint>();
-    const endOf = new Map<number, bigint>();
-    for (const o of offsets) {
-      if (!wanted.includes(o.partition)) continue;
-      const low = BigInt(o.low);
-      const start = opts.from === undefined || opts.from === 'earliest' ? low : BigInt(opts.from);
-      position.set(o.partition, start < low ? low : start);
-      endOf.set(o.partition, BigInt(o.high));
-    }
-    const follow = opts.end === 'follow';
-    let remaining = opts.limit ?? Number.POSITIVE_INFINITY;
-    const done = (p: number): boolean => !follow && (position.get(p) ?? 0n) >= (endOf.get(p) ?? 0n);
+  }
+  const offsets = await admin.fetchTopicOffsets(opts.topic);
+  const position = new Map<number, bigint>();
+  const endOf = new Map<number, bigint>();
+  for (const o of offsets) {
+    if (!wanted.includes(o.partition)) continue;
+    const low = BigInt(o.low);
+    const start = opts.from === undefined || opts.from === 'earliest' ? low : BigInt(opts.from);
+    position.set(o.partition, start < low ? low : start);
+    endOf.set(o.partition, BigInt(o.high));
+  }
+  const follow = opts.end === 'follow';
+  let remaining = opts.limit ?? Number.POSITIVE_INFINITY;
+  const done = (p: number): boolean => !follow && (position.get(p) ?? 0n) >= (endOf.get(p) ?? 0n);
 
-    while (remaining > 0 && !opts.signal?.aborted) {
-      const active = wanted.filter((p) => !done(p));
-      if (active.length === 0) break;
-      const byLeader = new Map<number, number[]>();
-      for (const p of active) {
-        const leader = meta.find((m) => m.partitionId === p)?.leader ?? -1;
-        byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
-      }
-      let progressed = false;
-      for (const [leader, partitions] of byLeader) {
-        const broker = await cluster.findBroker({ nodeId: leader });
-        conn.count('Fetch');
-        const response = await broker.fetch({
-          replicaId: -1,
-          isolationLevel: 1,
-          maxWaitTime: follow ? 500 : 0,
-          minBytes: 1,
-          maxBytes: 50 * 1024 * 1024,
-          topics: [
-            {
-              topic: opts.topic,
-              partitions: partitions.map((p) => ({ partition: p, fetchOffset: String(position.get(p)), maxBytes: 8 * 1024 * 1024 })),
-            },
-          ],
-        });
-        for (const r of response.responses) {
-          for (const part of r.partitions.sort((a, b) => a.partition - b.partition)) {
-            const from = String(position.get(part.partition));
-            const batch = new Batch(opts.topic, from, part);
-            if (follow) endOf.set(part.partition, BigInt(part.highWatermark));
-            if (batch.isEmptyIncludingFiltered()) {
-              // Nothing at or after our position: caught up, or the end was a trailing control record.
-              if (!follow && BigInt(part.highWatermark) <= BigInt(from)) endOf.set(part.partition, BigInt(from));
-              continue;
-            }
-            progressed = true;
-            for (const m of batch.messages) {
-              if (remaining <= 0) break;
-              if (!follow && BigInt(m.offset) >= (endOf.get(part.partition) ?? 0n)) break;
-              remaining -= 1;
-              yield {
-                topic: opts.topic,
-                partition: part.partition,
-                offset: m.offset,
-                timestamp: m.timestamp,
-                key: m.key,
-                value: m.value,
-                headers: normaliseHeaders(m.headers),
-              };
-            }
-            position.set(part.partition, BigInt(batch.lastOffset()) + 1n);
+  while (remaining > 0 && !opts.signal?.aborted) {
+    const active = wanted.filter((p) => !done(p));
+    if (active.length === 0) break;
+    const byLeader = new Map<number, number[]>();
+    for (const p of active) {
+      const leader = meta.find((m) => m.partitionId === p)?.leader ?? -1;
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    }
+    let progressed = false;
+    for (const [leader, partitions] of byLeader) {
+      const broker = await cluster.findBroker({ nodeId: leader });
+      conn.count('Fetch');
+      const response = await broker.fetch({
+        replicaId: -1,
+        isolationLevel: 1,
+        maxWaitTime: follow ? 500 : 0,
+        minBytes: 1,
+        maxBytes: 50 * 1024 * 1024,
+        topics: [
+          {
+            topic: opts.topic,
+            partitions: partitions.map((p) => ({ partition: p, fetchOffset: String(position.get(p)), maxBytes: 8 * 1024 * 1024 })),
+          },
+        ],
+      });
+      for (const r of response.responses) {
+        for (const part of r.partitions.sort((a, b) => a.partition - b.partition)) {
+          const from = String(position.get(part.partition));
+          const batch = new Batch(opts.topic, from, part);
+          if (follow) endOf.set(part.partition, BigInt(part.highWatermark));
+          if (batch.isEmptyIncludingFiltered()) {
+            // Nothing at or after our position: caught up, or the end was a trailing control record.
+            if (!follow && BigInt(part.highWatermark) <= BigInt(from)) endOf.set(part.partition, BigInt(from));
+            continue;
           }
+          progressed = true;
+          for (const m of batch.messages) {
+            if (remaining <= 0) break;
+            if (!follow && BigInt(m.offset) >= (endOf.get(part.partition) ?? 0n)) break;
+            remaining -= 1;
+            yield {
+              topic: opts.topic,
+              partition: part.partition,
+              offset: m.offset,
+              timestamp: m.timestamp,
+              key: m.key,
+              value: m.value,
+              headers: normaliseHeaders(m.headers),
+            };
+          }
+          position.set(part.partition, BigInt(batch.lastOffset()) + 1n);
         }
       }
-      if (!progressed && !follow) {
-        // The log ends below the end we saw (e.g. aborted or compacted records): nothing more to read.
-        for (const p of active) endOf.set(p, position.get(p) ?? 0n);
-      }
     }
-  } finally {
-    await cluster.disconnect().catch(() => undefined);
+    if (!progressed && !follow) {
+      // The log ends below the end we saw (e.g. aborted or compacted records): nothing more to read.
+      for (const p of active) endOf.set(p, position.get(p) ?? 0n);
+    }
   }
 }
 

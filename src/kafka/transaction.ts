@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
-import { internalCluster } from './internals.js';
 
 // A transactional producer that sends pre-encoded record batches (src/kafka/record-batch.ts). It drives the
 // transaction protocol through kafkajs' internal cluster and broker objects (as src/kafka/fetch.ts does for
@@ -91,28 +90,22 @@ export class SeedTransaction {
    * id and aborts its unfinished transaction, so a crashed attempt can never commit later.
    */
   static async begin(conn: KafkaConnection, transactionalId: string, topics: string[], opts: { transactionTimeoutMs: number }): Promise<SeedTransaction> {
-    const cluster = internalCluster<InternalCluster>(conn);
-    try {
-      await cluster.connect();
-      await cluster.addMultipleTargetTopics(topics);
-      conn.count('Metadata');
-      const find = async (): Promise<InternalBroker> => {
-        conn.count('FindCoordinator');
-        return cluster.findGroupCoordinator({ groupId: transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
-      };
-      let coordinator = await find();
-      const init = await retryCoordinator(async () => {
-        conn.count('InitProducerId');
-        return coordinator.initProducerId({ transactionalId, transactionTimeout: opts.transactionTimeoutMs });
-      }, async () => {
-        coordinator = await find();
-      });
-      const timeoutMs = conn.options.requestTimeoutMs ?? 30_000;
-      return new SeedTransaction(conn, cluster, transactionalId, coordinator, String(init.producerId), init.producerEpoch, timeoutMs);
-    } catch (err) {
-      await cluster.disconnect().catch(() => undefined);
-      throw err;
-    }
+    const cluster = await conn.internal<InternalCluster>();
+    await cluster.addMultipleTargetTopics(topics);
+    conn.count('Metadata');
+    const find = async (): Promise<InternalBroker> => {
+      conn.count('FindCoordinator');
+      return cluster.findGroupCoordinator({ groupId: transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
+    };
+    let coordinator = await find();
+    const init = await retryCoordinator(async () => {
+      conn.count('InitProducerId');
+      return coordinator.initProducerId({ transactionalId, transactionTimeout: opts.transactionTimeoutMs });
+    }, async () => {
+      coordinator = await find();
+    });
+    const timeoutMs = conn.options.requestTimeoutMs ?? 30_000;
+    return new SeedTransaction(conn, cluster, transactionalId, coordinator, String(init.producerId), init.producerEpoch, timeoutMs);
   }
 
   /** Producer id as a bigint, for record batch headers. */
@@ -198,10 +191,8 @@ export class SeedTransaction {
     }, () => this.refindCoordinator());
   }
 
-  /** Closes the connections; safe after a failure. */
-  async close(): Promise<void> {
-    await this.cluster.disconnect().catch(() => undefined);
-  }
+  /** Ends this transaction's use of the connection; its sockets belong to the KafkaConnection, which closes them. */
+  async close(): Promise<void> {}
 
   private async refindCoordinator(): Promise<void> {
     this.conn.count('FindCoordinator');

@@ -1,5 +1,6 @@
 import type { KafkaConnection } from './client.js';
 import { TOPIC_RESOURCE } from './protocol.js';
+import { isBrokerError } from './errors.js';
 import { sleep } from './wait.js';
 
 /**
@@ -28,8 +29,9 @@ export async function waitForOverrides(
         ]),
       );
       if (expected.every((e) => sameOverrides(seen.get(e.topic), e.overrides))) return;
-    } catch {
-      // A transient metadata error: look again until the deadline.
+    } catch (err) {
+      // A broker's transient error: look again until the deadline. A lost connection is not transient here.
+      if (!isBrokerError(err)) throw err;
     }
     await sleep(100);
   }
