@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import { executeContainerAction, isContainerAction } from '../docker/execute.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { executeTopicActions, isTopicAction, type TopicAction } from '../kafka/execute.js';
@@ -39,7 +40,7 @@ export interface ApplyContext extends ObserveDeps {
 export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport> {
   if (hasErrors(plan)) {
     const n = plan.diagnostics.filter((d) => d.severity === 'error').length;
-    throw new KafkaformError(ErrorCodes.PLAN_HAS_ERRORS, `the plan has ${n} error${n === 1 ? '' : 's'}; nothing was applied`, {
+    throw new KafkaformError(ErrorCodes.PLAN_HAS_ERRORS, `the plan has ${plural(n, 'error')}; nothing was applied`, {
       hint: 'run `kafkaform plan` to see them and fix the spec (or pass the opt-in they name)',
     });
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { createKafkaConnection } from '../kafka/client.js';
@@ -130,6 +131,3 @@ export async function waitContainerReady(docker: Docker, name: string, timeoutMs
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

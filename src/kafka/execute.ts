@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import type { ITopicConfig } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type {
@@ -136,7 +137,7 @@ async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext)
   const admin = await conn.admin();
   await writeState(conn, actions.map((a) => ownershipMessage(ownershipRecord(project, a.topic))));
 
-  ctx.onProgress?.(`creating ${count(actions.length, 'topic')}`);
+  ctx.onProgress?.(`creating ${plural(actions.length, 'topic')}`);
   const failures = new Map<string, unknown>();
   try {
     const topics = [...actions.map(topicConfig), { topic: CREATE_PROBE }];
@@ -186,7 +187,7 @@ async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext)
   }
 
   if (created.length > 0) {
-    ctx.onProgress?.(`waiting for leaders of ${count(created.length, 'new topic')}`);
+    ctx.onProgress?.(`waiting for leaders of ${plural(created.length, 'new topic')}`);
     const { pending } = await waitForTopics(conn, new Map(created.map((a) => [a.topic, a.partitions])), {
       timeoutMs: ctx.waitTimeoutMs ?? 60_000,
     });
@@ -217,7 +218,7 @@ function topicConfig(a: TopicCreateAction): ITopicConfig {
 /** Adds partitions to all topics in one CreatePartitions request; a topic already at the target count is done. */
 async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAddPartitionsAction>> {
   const admin = await ctx.conn.admin();
-  ctx.onProgress?.(`adding partitions to ${count(actions.length, 'topic')}`);
+  ctx.onProgress?.(`adding partitions to ${plural(actions.length, 'topic')}`);
   const send = (as: TopicAddPartitionsAction[]) =>
     admin.createPartitions({ topicPartitions: as.map((a) => ({ topic: a.topic, count: a.to })) });
   // INVALID_PARTITIONS also answers "already has that many" (e.g. the batch did it before a retry alone); the
@@ -242,7 +243,7 @@ async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExec
  */
 async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAlterConfigAction>> {
   const admin = await ctx.conn.admin();
-  ctx.onProgress?.(`changing config of ${count(actions.length, 'topic')}`);
+  ctx.onProgress?.(`changing config of ${plural(actions.length, 'topic')}`);
   const send = async (as: TopicAlterConfigAction[]) => {
     await admin.alterConfigs({
       validateOnly: false,
@@ -271,7 +272,7 @@ async function deleteTopics(actions: TopicDeleteAction[], ctx: TopicExecContext)
   const present = actions.filter((a) => existing.has(a.topic));
   const outcomes: Outcomes<TopicDeleteAction> = new Map(actions.filter((a) => !existing.has(a.topic)).map((a) => [a, null]));
   if (present.length > 0) {
-    ctx.onProgress?.(`deleting ${count(present.length, 'topic')}`);
+    ctx.onProgress?.(`deleting ${plural(present.length, 'topic')}`);
     const send = (as: TopicDeleteAction[]) => admin.deleteTopics({ topics: as.map((a) => a.topic) });
     const gone = async (_a: TopicDeleteAction, err: unknown) => kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION';
     for (const [a, e] of await batchThenEach(present, send, gone, 'delete topic')) outcomes.set(a, e);
@@ -338,7 +339,3 @@ export function notReady(operation: string, topic: string): KafkaformError {
   });
 }
 
-/** "3 topics", "1 topic". */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { TopicReassignAction } from '../plan/types.js';
 import { isBrokerError, requestFailed, topicErrors } from './errors.js';
@@ -15,7 +16,7 @@ const POLL_MS = 500;
 export async function reassignTopics(actions: TopicReassignAction[], ctx: TopicExecContext): Promise<Outcomes<TopicReassignAction>> {
   const outcomes: Outcomes<TopicReassignAction> = new Map();
   const admin = await ctx.conn.admin();
-  ctx.onProgress?.(`reassigning ${actions.length} topic${actions.length === 1 ? '' : 's'}`);
+  ctx.onProgress?.(`reassigning ${plural(actions.length, 'topic')}`);
   try {
     await admin.alterPartitionReassignments({
       topics: actions.map((a) => ({

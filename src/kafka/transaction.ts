@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
@@ -179,7 +180,7 @@ export class SeedTransaction {
       });
       if (visible) return true;
       if (Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
   }
 
@@ -248,7 +249,7 @@ async function retryCoordinator<T>(fn: () => Promise<T>, onStaleCoordinator: () 
       const type = (err as { type?: string }).type ?? '';
       if (!RETRIABLE.has(type) || attempt >= 30) throw err;
       if (STALE_COORDINATOR.has(type)) await onStaleCoordinator();
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay);
       delay = Math.min(delay * 2, 1000);
     }
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PartitionMetadata } from 'kafkajs';
 import type { KafkaConnection } from './client.js';
 import { isBrokerError } from './errors.js';
@@ -61,7 +62,5 @@ async function poll(
   }
 }
 
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+/** Resolves after the given milliseconds (Node's promise timer). */
+export { sleep };

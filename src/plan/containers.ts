@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import { fingerprintDiff, parseFingerprint } from '../docker/canonical.js';
 import { bootstrapServers, desiredContainers, kafkaNodeName, kafkaVolumeNode, LABELS, type DesiredContainer } from '../docker/desired.js';
 import { envProperty } from '../docker/kafka-config.js';
@@ -96,7 +97,7 @@ export function planContainers(desired: Desired, observed: Observed, options: Pl
       kind: 'cluster.wait',
       bootstrapServers: bootstrapServers(spec, docker.engine),
       nodes: kafka.nodes,
-      reason: `${kafkaTouched} Kafka node${kafkaTouched === 1 ? '' : 's'} (re)started`,
+      reason: `${plural(kafkaTouched, 'Kafka node')} (re)started`,
     });
   }
   return { actions, diagnostics };

@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import type { ConfigSource } from './observed.js';
 import type { Action, ConfigChange } from './types.js';
 
@@ -79,17 +80,6 @@ export function sourceLabel(source: ConfigSource): string {
     case 'other':
       return 'other source';
   }
-}
-
-/** "1 message", "1,000 messages": counts with thousands separators, independent of the locale. */
-export function plural(n: number, noun: string): string {
-  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** 1234567 → "1,234,567". */
-export function formatCount(n: number): string {
-  const sign = n < 0 ? '-' : '';
-  return sign + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** Where seed messages come from: the file path, or the entry id for inline and generated entries (several per topic). */

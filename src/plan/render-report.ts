@@ -1,5 +1,6 @@
 import pc from 'picocolors';
-import { describeAction, describeDetails, plural } from './render-action.js';
+import { describeAction, describeDetails } from './render-action.js';
+import { plural } from '../words.js';
 import { paint, renderActions, type Colors, type RenderOptions } from './render-text.js';
 import { SUMMARY_BUCKET } from './summary.js';
 import type { Action, ActionResult, ApplyReport } from './types.js';

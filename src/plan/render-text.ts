@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { formatPos } from '../errors.js';
-import { describeAction, describeDetails, plural, sourceLabel, type ChangeSymbol } from './render-action.js';
+import { describeAction, describeDetails, sourceLabel, type ChangeSymbol } from './render-action.js';
+import { plural } from '../words.js';
 import type { Diagnostic, Plan } from './types.js';
 
 /** Options of the human renderers: colour only when the caller decided the stream takes it. */

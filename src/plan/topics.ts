@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import type { SourcePos } from '../errors.js';
 import type { TopicSpec } from '../spec/types.js';
 import { assignReplicas, clusterLoad, emptyLoad, type BrokerLoad } from './assign.js';
@@ -209,7 +210,7 @@ function tooManyReplicas(topic: TopicSpec, rf: number, brokers: number): Diagnos
     code: DiagnosticCodes.REPLICATION_EXCEEDS_BROKERS,
     severity: 'error',
     subject: topic.name,
-    message: `topic ${topic.name}: replicationFactor ${rf} exceeds the ${brokers} broker${brokers === 1 ? '' : 's'} of the cluster`,
+    message: `topic ${topic.name}: replicationFactor ${rf} exceeds the ${plural(brokers, 'broker')} of the cluster`,
     hint: `lower replicationFactor to at most ${brokers}, or run more Kafka nodes (containers.kafka.nodes)`,
     at: at(topic.pos.replicationFactor, topic),
   };

@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -43,7 +44,7 @@ export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> 
     const files = new Set(problems.map((p) => p.at?.file).filter((f): f is string => f !== undefined));
     throw new KafkaformError(
       ErrorCodes.SEED_INVALID,
-      `seed data has ${problems.length} problem${problems.length === 1 ? '' : 's'} (in ${[...files].join(', ') || 'the spec'}); nothing was produced`,
+      `seed data has ${plural(problems.length, 'problem')} (in ${[...files].join(', ') || 'the spec'}); nothing was produced`,
       { problems, details: { files: [...files] } },
     );
   }

@@ -1,3 +1,4 @@
+import { plural } from '../words.js';
 import { readFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -18,7 +19,7 @@ export interface ParseSpecOptions {
 
 function invalid(file: string, problems: Problem[]): KafkaformError {
   // The message counts; the problems (each with file:line:col and a fix) carry the detail, and the CLI lists them.
-  const message = `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  const message = `${file} has ${plural(problems.length, 'problem')}`;
   return new KafkaformError(ErrorCodes.SPEC_INVALID, message, {
     hint: 'fix the problems listed, then run `kafkaform validate` again',
     details: { file },

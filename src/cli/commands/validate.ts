@@ -1,3 +1,4 @@
+import { plural } from '../../words.js';
 import pc from 'picocolors';
 import type { GlobalOptions } from '../main.js';
 import { loadDesired } from '../session.js';
@@ -13,10 +14,10 @@ export async function runValidate(g: GlobalOptions, o: { json: boolean }): Promi
     return 0;
   }
   const c = pc.createColors(g.color);
-  const parts = [`project ${spec.project}`, `${spec.topics.length} topic${spec.topics.length === 1 ? '' : 's'}`];
+  const parts = [`project ${spec.project}`, plural(spec.topics.length, 'topic')];
   if (nodes) parts.push(`a ${nodes}-node Kafka cluster`);
   if (spec.containers?.services.length) parts.push(`${spec.containers.services.length} extra container(s)`);
-  if (messages) parts.push(`${messages.toLocaleString('en-US')} seed messages`);
+  if (messages) parts.push(plural(messages, 'seed message'));
   process.stdout.write(`${c.green('✓')} ${g.file} is valid: ${parts.join(', ')}.\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount } from '../../../src/plan/render-action.js';
+import { formatCount } from '../../../src/words.js';
 import { renderReportText } from '../../../src/plan/render-report.js';
 import { renderPlanText } from '../../../src/plan/render-text.js';
 import { summarize } from '../../../src/plan/summary.js';
