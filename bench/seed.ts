@@ -151,6 +151,10 @@ export function formatSeedBench(r: SeedBenchResult): string {
     row('  of which produce', r.kafkaformProduce),
     row('kcat -P -l', r.kcat),
     `ratio kafkaform/kcat: ${r.ratio.toFixed(2)}x`,
+    'kafkaform: in-process; reads, validates (every JSON line) and hashes the file, then one transaction: InitProducerId,',
+    '  AddPartitionsToTxn, Produce (acks=all), EndTxn with the ledger record, and waits until read_committed readers see it.',
+    'kcat: the same file and partition count; includes process start and metadata; plain producer, default acks (all), no',
+    '  validation, no transaction. Both topics are counted afterwards with read_committed.',
   ].join('\n');
 }
 

@@ -122,7 +122,8 @@ function writeRecord(buf: Buffer, pos: number, m: SeedMessage, size: number, off
 function writeBytes(buf: Buffer, pos: number, b: Buffer | null): number {
   if (b === null) return writeVarint(buf, pos, 1); // zigzag(-1): null
   pos = writeVarint(buf, pos, zigzag(b.length));
-  b.copy(buf, pos);
+  // TypedArray#set is a plain memcpy; Buffer#copy costs more per call than a ~200-byte record is worth.
+  buf.set(b, pos);
   return pos + b.length;
 }
 
@@ -175,11 +176,35 @@ const CRC_TABLES = (() => {
   return t;
 })();
 
+/** True where 32-bit words read the bytes in little-endian order, as the word loop of crc32c assumes. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** CRC-32C (Castagnoli) of buf[start, end), as Kafka checksums record batches. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   const t = CRC_TABLES;
   let c = -1;
   let i = start;
+  // Bytes up to a 4-byte boundary of the memory, then eight bytes per step read as two aligned words:
+  // one load instead of four per word is what makes the slicing-by-8 loop fast in JS.
+  if (LITTLE_ENDIAN && end - start >= 64) {
+    for (; ((buf.byteOffset + i) & 3) !== 0; i++) c = t[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
+    const words = new Int32Array(buf.buffer, buf.byteOffset + i, (end - i) >>> 2);
+    const pairs = words.length >>> 1;
+    for (let w = 0; w < pairs; w++) {
+      c ^= words[2 * w]!;
+      const d = words[2 * w + 1]!;
+      c =
+        t[1792 + (c & 0xff)]! ^
+        t[1536 + ((c >>> 8) & 0xff)]! ^
+        t[1280 + ((c >>> 16) & 0xff)]! ^
+        t[1024 + (c >>> 24)]! ^
+        t[768 + (d & 0xff)]! ^
+        t[512 + ((d >>> 8) & 0xff)]! ^
+        t[256 + ((d >>> 16) & 0xff)]! ^
+        t[d >>> 24]!;
+    }
+    i += pairs * 8;
+  }
   for (; i + 8 <= end; i += 8) {
     c ^= buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
     c =

@@ -70,8 +70,10 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   let ends: PartitionEnd[];
   try {
     const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic));
-    await txn.addPartitions(plan.registered);
-    ends = await send(txn, seed, plan.requests, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
+    // AddPartitionsToTxn must be answered before the first Produce, not before the first batch is encoded.
+    const registered = txn.addPartitions(plan.registered);
+    registered.catch(() => undefined); // awaited in send(); this only keeps an early encode failure from leaving it unhandled
+    ends = await send(txn, seed, plan.requests, registered, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
     await txn.end(true);
   } catch (err) {
     // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
@@ -163,14 +165,21 @@ function schedule(
 
 /**
  * Sends the requests in order, up to IN_FLIGHT at once, reporting acknowledged seed messages; stops at the
- * first failure. Returns the offset after the last record written to each partition.
+ * first failure. Nothing is sent before `registered` (the AddPartitionsToTxn call) has succeeded. Returns the offset after the last record written to each partition.
  */
-async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: RequestPlan[], progress: (acked: number) => void): Promise<PartitionEnd[]> {
+async function send(
+  txn: SeedTransaction,
+  seed: MaterialisedSeed,
+  requests: RequestPlan[],
+  registered: Promise<void>,
+  progress: (acked: number) => void,
+): Promise<PartitionEnd[]> {
   const writer = { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true };
   const { codec, compress } = codecOf(seed.compression);
   const inflight: Promise<void>[] = [];
   let failure: { error: unknown } | null = null;
   let acked = 0;
+  let ready = false;
   const ends = new Map<string, PartitionEnd>();
   for (const req of requests) {
     if (failure) break;
@@ -178,6 +187,10 @@ async function send(txn: SeedTransaction, seed: MaterialisedSeed, requests: Requ
     for (const b of req.batches) {
       const records = await encodeRecordBatch(b.source, b.indices, writer, b.baseSequence, codec, compress);
       batches.push({ topic: b.topic, partition: b.partition, records, messages: b.indices.length });
+    }
+    if (!ready) {
+      await registered;
+      ready = true;
     }
     const seedMessages = req.batches.filter((b) => b.topic === seed.topic).reduce((n, b) => n + b.indices.length, 0);
     inflight.push(

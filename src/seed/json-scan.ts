@@ -53,6 +53,19 @@ export function scanJsonLine(buf: Uint8Array, start: number, end: number): JsonL
   }
 }
 
+// Shared results: a seed file has one shape per line, so fresh objects would only feed the garbage collector.
+const OBJECT: JsonLineShape = Object.freeze({ kind: 'object', messageObject: false });
+const MESSAGE_OBJECT: JsonLineShape = Object.freeze({ kind: 'object', messageObject: true });
+const STRING: JsonLineShape = Object.freeze({ kind: 'string', messageObject: false });
+const OTHER: JsonLineShape = Object.freeze({ kind: 'other', messageObject: false });
+
+/** 1 for bytes that may stand unescaped inside a JSON string: all but control characters, '"' and '\\'. */
+const PLAIN = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0x20; c < 256; c++) t[c] = c === 0x22 || c === 0x5c ? 0 : 1;
+  return t;
+})();
+
 /** True when scanJsonLine found an error. */
 export function isScanError(r: JsonLineShape | JsonScanError): r is JsonScanError {
   return (r as JsonScanError).message !== undefined;
@@ -102,13 +115,13 @@ class Scanner {
   top(): JsonLineShape {
     this.ws();
     const c = this.peek();
-    if (c === 0x7b) return { kind: 'object', messageObject: this.object(true) };
+    if (c === 0x7b) return this.object(true) ? MESSAGE_OBJECT : OBJECT;
     if (c === 0x22) {
       this.string();
-      return { kind: 'string', messageObject: false };
+      return STRING;
     }
     this.value();
-    return { kind: 'other', messageObject: false };
+    return OTHER;
   }
 
   value(): void {
@@ -165,10 +178,10 @@ class Scanner {
     const end = this.end;
     const from = this.i + 1;
     let i = from;
+    const plain = PLAIN;
     while (i < end) {
       const c = b[i]!;
-      // Plain content: anything but control characters, '"' and '\\'.
-      if (c > 0x5c || (c > 0x22 && c < 0x5c) || c === 0x20 || c === 0x21) {
+      if (plain[c] === 1) {
         i++;
         continue;
       }

@@ -102,6 +102,15 @@ describe('varints, CRC-32C and murmur2', () => {
     }
   });
 
+  it('agrees with kafkajs on long buffers at every alignment (the word loop)', () => {
+    const memory = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + (i >> 7)) & 0xff));
+    for (const [start, len] of [[0, 64], [1, 65], [2, 200], [3, 1000], [5, 4000], [7, 71], [4, 4092]] as const) {
+      const view = memory.subarray(start, start + len);
+      expect({ start, len, crc: crc32c(view) }).toEqual({ start, len, crc: kafkajsCrc(view) });
+      expect(crc32c(memory, start, start + len)).toBe(kafkajsCrc(view));
+    }
+  });
+
   it('hashes keys like the Java client partitioner', () => {
     for (const k of ['', 'a', 'ab', 'abc', 'abcd', 'user-1', 'ünïcödé key', 'x'.repeat(101)]) {
       expect(murmur2(Buffer.from(k))).toBe(kafkajsMurmur2(Buffer.from(k)));
