@@ -54,13 +54,11 @@ export class KafkaConnection {
     if (!this.adminClient) {
       const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 } });
       admin.on(admin.events.REQUEST, (e) => this.count(e.payload.apiName));
-      this.adminClient = withDeadline(admin.connect(), this.options.connectionTimeoutMs ?? 10_000).then(
+      this.adminClient = this.connectWithin(admin).then(
         () => admin,
         (err: unknown) => {
           this.adminClient = null;
-          // kafkajs keeps retrying after our deadline; stop it, or its sockets and timers keep the process alive.
-          void admin.disconnect().catch(() => undefined);
-          throw unreachable(this.options, err);
+          throw err;
         },
       );
     }
@@ -71,12 +69,7 @@ export class KafkaConnection {
   async producer(config: ProducerConfig = {}): Promise<Producer> {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false, ...config });
     producer.on(producer.events.REQUEST, (e) => this.count(e.payload.apiName));
-    try {
-      await withDeadline(producer.connect(), this.options.connectionTimeoutMs ?? 10_000);
-    } catch (err) {
-      void producer.disconnect().catch(() => undefined);
-      throw unreachable(this.options, err);
-    }
+    await this.connectWithin(producer);
     this.producers.push(producer);
     return producer;
   }
@@ -88,16 +81,29 @@ export class KafkaConnection {
   internal<T>(): Promise<T> {
     if (!this.internalClient) {
       const cluster = internalCluster<{ connect(): Promise<void>; disconnect(): Promise<void> }>(this);
-      this.internalClient = withDeadline(cluster.connect(), this.options.connectionTimeoutMs ?? 10_000).then(
+      this.internalClient = this.connectWithin(cluster).then(
         () => cluster,
         (err: unknown) => {
           this.internalClient = null;
-          void cluster.disconnect().catch(() => undefined);
-          throw unreachable(this.options, err);
+          throw err;
         },
       );
     }
     return this.internalClient as Promise<T>;
+  }
+
+  /**
+   * Connects a kafkajs client within the connection timeout. On failure it stops the client (kafkajs keeps
+   * retrying past our deadline, and its sockets and timers would keep the process alive) and throws
+   * CLUSTER_UNREACHABLE.
+   */
+  private async connectWithin(client: { connect(): Promise<void>; disconnect(): Promise<void> }): Promise<void> {
+    try {
+      await withDeadline(client.connect(), this.options.connectionTimeoutMs ?? 10_000);
+    } catch (err) {
+      void client.disconnect().catch(() => undefined);
+      throw unreachable(this.options, err);
+    }
   }
 
   /** Records one request; also used by src/kafka/fetch.ts for its own requests. */

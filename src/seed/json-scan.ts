@@ -242,18 +242,7 @@ class Scanner {
       if (this.peek() !== 0x3a) this.fail(`unexpected ${this.describe()}, expected ':'`);
       this.i++;
       this.value();
-      this.ws();
-      const c = this.peek();
-      if (c === 0x2c) {
-        this.i++;
-        continue;
-      }
-      if (c === 0x7d) {
-        this.i++;
-        this.depth--;
-        return hasValue && onlyKnown;
-      }
-      this.fail(`unexpected ${this.describe()}, expected ',' or '}'`);
+      if (this.closedAfterMember(0x7d, '}')) return hasValue && onlyKnown;
     }
   }
 
@@ -268,18 +257,23 @@ class Scanner {
     }
     for (;;) {
       this.value();
-      this.ws();
-      const c = this.peek();
-      if (c === 0x2c) {
-        this.i++;
-        continue;
-      }
-      if (c === 0x5d) {
-        this.i++;
-        this.depth--;
-        return;
-      }
-      this.fail(`unexpected ${this.describe()}, expected ',' or ']'`);
+      if (this.closedAfterMember(0x5d, ']')) return;
     }
+  }
+
+  /** After an object member or array item: consumes ',' (false: another follows) or the closing bracket (true). */
+  private closedAfterMember(close: number, closeChar: string): boolean {
+    this.ws();
+    const c = this.peek();
+    if (c === 0x2c) {
+      this.i++;
+      return false;
+    }
+    if (c === close) {
+      this.i++;
+      this.depth--;
+      return true;
+    }
+    return this.fail(`unexpected ${this.describe()}, expected ',' or '${closeChar}'`);
   }
 }
