@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ErrorCodes, KafkaformError } from '../errors.js';
+import type { LintCode } from '../plan/lint-codes.js';
+import { parseAllow } from './allow.js';
 import { ExitCode, errorEnvelope, renderError } from './exit.js';
 import { useColor } from './terminal.js';
 
@@ -64,7 +66,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--allow-delete', 'plan deleting topics/containers this project created and no longer declares')
     .option('--reseed', 'produce seed entries again whose content changed')
     .option('--verbose', 'also show the reason of each change, reassignment targets and seed entry ids')
-    .action((o: { json?: boolean; detailedExitcode?: boolean; allowDelete?: boolean; reseed?: boolean; verbose?: boolean }) =>
+    .option('--allow <codes>', 'opt into safety-lint refusals for every topic, e.g. --allow L001,L002 (repeatable)', parseAllow)
+    .action((o: { json?: boolean; detailedExitcode?: boolean; allowDelete?: boolean; reseed?: boolean; verbose?: boolean; allow?: LintCode[] }) =>
       run(() =>
         runPlan(globals(), {
           json: !!o.json,
@@ -72,6 +75,7 @@ function program(setExit: (code: number) => void): Command {
           allowDelete: !!o.allowDelete,
           reseed: !!o.reseed,
           verbose: !!o.verbose,
+          allow: o.allow ?? [],
         }),
       )(),
     );
@@ -83,9 +87,10 @@ function program(setExit: (code: number) => void): Command {
     .option('--json', 'print the apply report as JSON')
     .option('--allow-delete', 'delete topics/containers this project created and no longer declares')
     .option('--reseed', 'produce seed entries again whose content changed')
-    .action((o: { autoApprove?: boolean; json?: boolean; allowDelete?: boolean; reseed?: boolean }) =>
+    .option('--allow <codes>', 'opt into safety-lint refusals for every topic, e.g. --allow L001,L002 (repeatable)', parseAllow)
+    .action((o: { autoApprove?: boolean; json?: boolean; allowDelete?: boolean; reseed?: boolean; allow?: LintCode[] }) =>
       run(() =>
-        runApply(globals(), { autoApprove: !!o.autoApprove, json: !!o.json, allowDelete: !!o.allowDelete, reseed: !!o.reseed }),
+        runApply(globals(), { autoApprove: !!o.autoApprove, json: !!o.json, allowDelete: !!o.allowDelete, reseed: !!o.reseed, allow: o.allow ?? [] }),
       )(),
     );
 

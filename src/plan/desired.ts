@@ -1,4 +1,5 @@
 import type { Spec } from '../spec/types.js';
+import type { LintCode } from './lint-codes.js';
 
 /** One seed entry after its source was read: identity, content hash and size (messages stay with src/seed). */
 export interface SeedBatch {
@@ -28,4 +29,6 @@ export interface PlanOptions {
   destroy: boolean;
   /** With destroy: also remove the project's volumes. */
   removeVolumes: boolean;
+  /** --allow CODE: lint refusals opted into for every topic (src/plan/lint-codes.ts). */
+  allow?: LintCode[];
 }

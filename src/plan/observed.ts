@@ -62,6 +62,18 @@ export interface ObservedCluster {
   seeds: SeedRecord[];
   /** Topics with a partition reassignment in progress. */
   reassigning: string[];
+  /** Data held by the topics the safety lint needs it for (see stakeTopics); absent when not observed. */
+  usage?: Record<string, TopicUsage>;
+  /** When usage was observed (epoch ms): the lint's "now" for message ages, so the planner stays pure. */
+  observedAtMs?: number;
+}
+
+/** What one topic holds, measured with DescribeLogDirs and ListOffsets by timestamp. */
+export interface TopicUsage {
+  /** Bytes on disk per partition (its largest replica), keyed by partition number. */
+  partitionBytes: Record<number, number>;
+  /** Timestamp (epoch ms) of the oldest message still held; null when the topic is empty. */
+  oldestMs: number | null;
 }
 
 /** Docker engine facts that change how containers are configured. */

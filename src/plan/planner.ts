@@ -1,5 +1,6 @@
 import { planContainers } from './containers.js';
 import type { Desired, PlanOptions } from './desired.js';
+import { lint, moveBytes } from './lint.js';
 import type { Observed } from './observed.js';
 import { orderActions } from './order.js';
 import { planSeeds } from './seeds.js';
@@ -39,6 +40,11 @@ export function planWithContainers(desired: Desired, observed: Observed, options
   }
 
   const topics = planTopics(desired, observed, options);
+  for (const r of topics.reassigns) {
+    const current = observed.cluster?.topics.find((t) => t.name === r.topic);
+    const bytes = current ? moveBytes(current, r, observed.cluster?.usage?.[r.topic]) : null;
+    if (bytes !== null) r.moveBytes = bytes;
+  }
   const seeds = planSeeds(desired, observed, options);
   diagnostics.push(...topics.diagnostics, ...seeds.diagnostics);
 
@@ -51,6 +57,8 @@ export function planWithContainers(desired: Desired, observed: Observed, options
     seeds: seeds.actions,
     topicDeletes: topics.deletes,
   });
+  // The safety lint is a separate pass over the same inputs; it only adds diagnostics.
+  diagnostics.push(...lint(desired, observed, options, actions));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     project: spec.project,

@@ -1,4 +1,4 @@
-import { plural } from '../words.js';
+import { formatBytes, plural } from '../words.js';
 import type { ConfigSource } from './observed.js';
 import type { Action, ConfigChange } from './types.js';
 
@@ -42,7 +42,8 @@ export function describeAction(a: Action): ActionLine[] {
       return a.changes.map((c) => ({ symbol: '~', text: `topic ${a.topic}: config ${describeConfigChange(c)}` }));
     case 'topic.reassign': {
       const rf = a.from === a.to ? `replicationFactor made uniform at ${a.to}` : `replicationFactor ${a.from} → ${a.to}`;
-      return [{ symbol: '±', text: `topic ${a.topic}: ${rf} (reassign ${plural(a.assignments.length, 'partition')})` }];
+      const moves = a.moveBytes !== undefined ? `, copies ${formatBytes(a.moveBytes)}, throttled` : '';
+      return [{ symbol: '±', text: `topic ${a.topic}: ${rf} (reassign ${plural(a.assignments.length, 'partition')}${moves})` }];
     }
     case 'topic.delete':
       return [{ symbol: '-', text: `topic ${a.topic} (${a.reason})` }];

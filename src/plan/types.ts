@@ -1,4 +1,5 @@
 import type { SourcePos } from '../errors.js';
+import type { LintCode } from './lint-codes.js';
 import type { ConfigSource } from './observed.js';
 
 /** Version of the plan and report JSON documents; bump on any incompatible change. */
@@ -110,6 +111,8 @@ export interface TopicReassignAction {
   to: number;
   /** Target replicas of every partition, preferred leader first. */
   assignments: { partition: number; replicas: number[] }[];
+  /** Bytes the new replicas copy (from DescribeLogDirs); absent when sizes were not observed. */
+  moveBytes?: number;
   reason: string;
 }
 
@@ -169,13 +172,17 @@ export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCod
 
 /** A finding of the planner. Any error-severity diagnostic makes the plan unappliable. */
 export interface Diagnostic {
-  code: DiagnosticCode;
+  code: DiagnosticCode | LintCode;
   severity: 'error' | 'warning';
   message: string;
   hint?: string;
   at?: SourcePos;
   /** The topic or container it is about. */
   subject?: string;
+  /** Lint only: the field or config key of the change it is about ("partitions", "retention.ms", ...). */
+  key?: string;
+  /** Lint only: the opt-in that turned this refusal into a warning ("--allow L001", "allow: [L001] at f:l:c"). */
+  allowedBy?: string;
 }
 
 /** A spec value that already equals the effective value from the broker or default: shown, not changed. */

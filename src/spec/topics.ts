@@ -1,4 +1,5 @@
 import type { SourcePos } from '../errors.js';
+import { isLintCode } from '../plan/lint-codes.js';
 import { asMap, type SpecContext } from './context.js';
 import { quote } from './text.js';
 import { normaliseTopicConfigValue, TOPIC_CONFIGS, unknownTopicConfigMessage, type TopicConfigKind } from './topic-configs.js';
@@ -71,6 +72,16 @@ export function normaliseTopics(ctx: SpecContext, raw: unknown): TopicSpec[] {
     };
     if (t.partitions !== undefined) spec.pos.partitions = ctx.source.pos([...path, 'partitions']);
     if (t.replicationFactor !== undefined) spec.pos.replicationFactor = ctx.source.pos([...path, 'replicationFactor']);
+    // The schema already checked both (codes, range); only valid values are carried.
+    if (Array.isArray(t.allow)) {
+      spec.allow = t.allow.filter((c): c is NonNullable<TopicSpec['allow']>[number] => typeof c === 'string' && isLintCode(c));
+      spec.pos.allow = ctx.source.pos([...path, 'allow']);
+    }
+    const cap = int(t.maxPartitions);
+    if (cap !== null) {
+      spec.maxPartitions = cap;
+      spec.pos.maxPartitions = ctx.source.pos([...path, 'maxPartitions']);
+    }
     topics.push(spec);
   }
   return topics.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,4 +1,5 @@
 import type { SourcePos } from '../errors.js';
+import type { LintCode } from '../plan/lint-codes.js';
 
 /** The validated, normalised spec: what the user wants. Config values are in Kafka's units (ms, bytes), as strings. */
 export interface Spec {
@@ -53,6 +54,10 @@ export interface TopicSpec {
   replicationFactor: number | null;
   /** Topic config overrides, normalised to Kafka's units, as strings. */
   config: Record<string, string>;
+  /** Lint codes opted into for this topic (`allow: [L001]`); absent: none. */
+  allow?: LintCode[];
+  /** Raised partition cap of the lint (`maxPartitions`); absent: the default cap. */
+  maxPartitions?: number;
   /** Where each field was written, for diagnostics. */
   pos: TopicPos;
 }
@@ -62,6 +67,8 @@ export interface TopicPos {
   name: SourcePos;
   partitions?: SourcePos;
   replicationFactor?: SourcePos;
+  allow?: SourcePos;
+  maxPartitions?: SourcePos;
   config: Record<string, SourcePos>;
 }
 

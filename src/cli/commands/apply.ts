@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { apply } from '../../apply/apply.js';
+import type { LintCode } from '../../plan/lint-codes.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { renderReportText } from '../../plan/render-report.js';
@@ -15,11 +16,13 @@ export interface ApplyFlags {
   json: boolean;
   allowDelete: boolean;
   reseed: boolean;
+  /** --allow: lint codes opted into for every topic. */
+  allow?: LintCode[];
 }
 
 /** `kafkaform apply`: plan, confirm, execute, re-observe; exit 1 unless the cluster converged. */
 export async function runApply(g: GlobalOptions, f: ApplyFlags): Promise<number> {
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed });
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [] });
   try {
     return await planConfirmApply(session, g, f, 'Do you want to perform these actions?');
   } finally {

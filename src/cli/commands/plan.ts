@@ -1,3 +1,4 @@
+import type { LintCode } from '../../plan/lint-codes.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { ExitCode } from '../exit.js';
@@ -12,11 +13,13 @@ export interface PlanFlags {
   allowDelete: boolean;
   reseed: boolean;
   verbose: boolean;
+  /** --allow: lint codes opted into for every topic. */
+  allow?: LintCode[];
 }
 
 /** `kafkaform plan`: prints the plan (text rendered from the same object --json prints). */
 export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed });
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [] });
   const progress = createProgress({ quiet: f.json, color: g.color });
   try {
     progress.update('observing Docker and the cluster');
@@ -25,7 +28,8 @@ export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
     if (f.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     else process.stdout.write(`${renderPlanText(plan, { color: g.color, verbose: f.verbose })}\n`);
     if (hasErrors(plan)) return ExitCode.ERROR;
-    if (f.detailedExitcode && plan.actions.length > 0) return ExitCode.CHANGES;
+    // Warnings count like changes: a run that only warns still has something to look at.
+    if (f.detailedExitcode && (plan.actions.length > 0 || plan.diagnostics.length > 0)) return ExitCode.CHANGES;
     return ExitCode.OK;
   } finally {
     progress.stop();
