@@ -4,6 +4,8 @@ import { kafkaNodeName } from '../docker/desired.js';
 import { observeDocker } from '../docker/observe.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { observeCluster } from '../kafka/observe.js';
+import { observeUsage } from '../kafka/usage.js';
+import { stakeTopics } from '../plan/lint.js';
 import { planContainers } from '../plan/containers.js';
 import type { PlanOptions } from '../plan/desired.js';
 import type { Observed, ObservedCluster, ObservedDocker } from '../plan/observed.js';
@@ -51,6 +53,12 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
     await deps.link.reconnect();
     if (startsCluster) return { cluster: null, docker };
     throw explainUnreachable(err, spec, docker);
+  }
+  // The safety lint weighs what lowered retention or a reassignment would touch: measured only for those topics.
+  const stakes = stakeTopics(spec, cluster);
+  if (stakes.length > 0) {
+    cluster.usage = await observeUsage(deps.link.connection(), cluster, stakes);
+    cluster.observedAtMs = Date.now();
   }
   return { cluster, docker };
 }

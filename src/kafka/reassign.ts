@@ -3,17 +3,45 @@ import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { TopicReassignAction } from '../plan/types.js';
 import { isBrokerError, requestFailed, topicErrors } from './errors.js';
 import type { Outcomes, TopicExecContext } from './execute.js';
+import { clearThrottle, setThrottle, type AppliedThrottle } from './throttle.js';
 import { allTopicMetadata, sleep } from './wait.js';
 
 /** How often the reassignment is polled. */
 const POLL_MS = 500;
 
 /**
+ * Changes replication factors under a replication throttle (src/kafka/throttle.ts), removed again when done
+ * whatever the outcome, so no throttle config outlives the apply. A throttle that cannot be set fails the
+ * actions before anything moves.
+ */
+export async function reassignTopics(actions: TopicReassignAction[], ctx: TopicExecContext): Promise<Outcomes<TopicReassignAction>> {
+  let throttle: AppliedThrottle;
+  try {
+    ctx.onProgress?.('throttling replication for the reassignment');
+    throttle = await setThrottle(ctx.conn, actions);
+  } catch (err) {
+    return new Map(actions.map((a) => [a, requestFailed('throttle replication for', a.topic, err)]));
+  }
+  let outcomes: Outcomes<TopicReassignAction> = new Map();
+  try {
+    outcomes = await reassignThrottled(actions, ctx);
+  } finally {
+    try {
+      await clearThrottle(ctx.conn, throttle);
+    } catch (err) {
+      // The reassignment's own outcome stands, but a throttle left behind must not go unnoticed.
+      for (const a of actions) if (!outcomes.get(a)) outcomes.set(a, requestFailed('remove the replication throttle of', a.topic, err));
+    }
+  }
+  return outcomes;
+}
+
+/**
  * Changes replication factors with one AlterPartitionReassignments request for all topics, then polls
  * ListPartitionReassignments until none of ours remain (reporting progress), then checks that the replicas
  * are the target ones. Sending the same target again is harmless, so the executor is safe to repeat.
  */
-export async function reassignTopics(actions: TopicReassignAction[], ctx: TopicExecContext): Promise<Outcomes<TopicReassignAction>> {
+async function reassignThrottled(actions: TopicReassignAction[], ctx: TopicExecContext): Promise<Outcomes<TopicReassignAction>> {
   const outcomes: Outcomes<TopicReassignAction> = new Map();
   const admin = await ctx.conn.admin();
   ctx.onProgress?.(`reassigning ${plural(actions.length, 'topic')}`);

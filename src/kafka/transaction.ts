@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
+import { brokerRequest } from './internals.js';
 
 // A transactional producer that sends pre-encoded record batches (src/kafka/record-batch.ts). It drives the
 // transaction protocol through kafkajs' internal cluster and broker objects (as src/kafka/fetch.ts does for
@@ -148,7 +149,7 @@ export class SeedTransaction {
     // kafkajs copies an encoder's `buffer` into the request frame; a view of our bytes saves one more copy.
     protocol.request.encode = async () => ({ buf: body, buffer: body }) as unknown as KafkaEncoder;
     this.conn.count('Produce');
-    const response = (await sendRequest(broker, protocol)) as ProduceResponse;
+    const response = (await brokerRequest(broker, protocol)) as ProduceResponse;
     const ends: PartitionEnd[] = [];
     for (const t of response.topics) {
       for (const p of t.partitions) {
@@ -231,15 +232,6 @@ function encodeProduceBody(transactionalId: string, timeoutMs: number, batches: 
     }
   }
   return buf;
-}
-
-/** Sends through the broker's own request path (which re-authenticates SASL sessions when needed). */
-async function sendRequest(broker: InternalBroker, protocol: ProtocolRequest): Promise<unknown> {
-  const proto = Object.getPrototypeOf(broker) as Record<symbol, unknown>;
-  const symbol = Object.getOwnPropertySymbols(proto).find((s) => s.description === 'private:Broker:sendRequest');
-  if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no broker request method');
-  const send = proto[symbol] as (this: InternalBroker, p: ProtocolRequest) => Promise<unknown>;
-  return send.call(broker, protocol);
 }
 
 /** Runs a coordinator request, retrying errors that clear up by themselves (e.g. the previous transaction still completing). */
