@@ -61,6 +61,7 @@ export async function observeUsage(conn: KafkaConnection, cluster: ObservedClust
   try {
     const internal = await conn.internal<InternalCluster>();
     await internal.addMultipleTargetTopics(topics);
+    conn.count('Metadata'); // the internal cluster's refresh for these topics
     const [sizes, oldest] = await Promise.all([logDirSizes(conn, internal, cluster, layout), oldestTimestamps(conn, internal, layout)]);
     const usage: Record<string, TopicUsage> = {};
     for (const t of layout) {
