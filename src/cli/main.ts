@@ -62,7 +62,7 @@ function program(setExit: (code: number) => void): Command {
     .command('plan')
     .description('show what apply would change')
     .option('--json', 'print the versioned plan document')
-    .option('--detailed-exitcode', 'exit 0 with no changes, 1 on error, 2 with changes')
+    .option('--detailed-exitcode', 'exit 0 with no changes, 1 on error, 2 with changes or warnings')
     .option('--allow-delete', 'plan deleting topics/containers this project created and no longer declares')
     .option('--reseed', 'produce seed entries again whose content changed')
     .option('--verbose', 'also show the reason of each change, reassignment targets and seed entry ids')

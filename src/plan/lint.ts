@@ -38,6 +38,9 @@ export function lint(desired: Desired, observed: Observed, options: PlanOptions,
   return ctx.out;
 }
 
+/** The highest cap `maxPartitions` may set (the schema's maximum). */
+const MAX_CAP = 100_000;
+
 /** Facts shared by every check. */
 interface LintContext {
   cluster: ObservedCluster | null;
@@ -98,7 +101,10 @@ function lintTopic(ctx: LintContext, topic: TopicSpec, current: ObservedTopic | 
       subject: topic.name,
       key: 'partitions',
       message: `topic ${topic.name}: ${formatCount(topic.partitions)} partitions exceed the cap of ${formatCount(cap)} per topic; a count the controller cannot handle takes a cluster down, so it is never sent`,
-      hint: `lower partitions, or raise the cap with maxPartitions: ${topic.partitions} on the topic (at most 100,000)`,
+      hint:
+        topic.partitions <= MAX_CAP
+          ? `lower partitions, or raise the cap with maxPartitions: ${topic.partitions} on the topic`
+          : `lower partitions: even a raised cap (maxPartitions) is at most ${formatCount(MAX_CAP)}`,
       at: topic.pos.partitions ?? topic.pos.name,
     });
   }

@@ -3,6 +3,8 @@ import type { Action, Diagnostic, Plan } from './types.js';
 /** A lint finding as shown under the change it is about: its code, message and opt-in state. */
 export interface LintNote {
   code: string;
+  /** The field or config key it is about. */
+  key?: string;
   text: string;
   /** True when it blocks the apply (an error not opted into). */
   blocked: boolean;
@@ -44,7 +46,18 @@ function covers(a: Action, d: Diagnostic): boolean {
 
 /** "L001 blocked: needs --allow L001 …" / "L001 allowed by --allow L001" / "L007 warning". */
 function note(d: Diagnostic): LintNote {
-  if (d.severity === 'error') return { code: d.code, text: `${d.code} blocked: ${d.hint ?? d.message}`, blocked: true };
-  if (d.allowedBy) return { code: d.code, text: `${d.code} allowed by ${d.allowedBy}`, blocked: false };
-  return { code: d.code, text: `${d.code} warning (see below)`, blocked: false };
+  const base = { code: d.code, ...(d.key !== undefined ? { key: d.key } : {}) };
+  if (d.severity === 'error') return { ...base, text: `${d.code} blocked: ${d.hint ?? d.message}`, blocked: true };
+  if (d.allowedBy) return { ...base, text: `${d.code} allowed by ${d.allowedBy}`, blocked: false };
+  return { ...base, text: `${d.code} warning (see below)`, blocked: false };
+}
+
+/** Notes for each display line of an action: a config change's notes under its own line, the rest under the last. */
+export function notesPerLine(action: Action, lines: number, notes: LintNote[]): LintNote[][] {
+  const out: LintNote[][] = Array.from({ length: lines }, () => []);
+  for (const n of notes) {
+    const j = action.kind === 'topic.alterConfig' ? action.changes.findIndex((c) => c.key === n.key) : -1;
+    out[j >= 0 && j < lines ? j : lines - 1]?.push(n);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { formatPos } from '../errors.js';
 import { describeAction, describeDetails, sourceLabel, type ChangeSymbol } from './render-action.js';
-import { lintNotesByAction } from './render-lint.js';
+import { lintNotesByAction, notesPerLine } from './render-lint.js';
 import { plural } from '../words.js';
 import type { Diagnostic, Plan } from './types.js';
 
@@ -57,9 +57,13 @@ export function renderActions(plan: Plan, c: Colors, verbose: boolean): string[]
   const out: string[] = [];
   const notes = lintNotesByAction(plan);
   plan.actions.forEach((action, i) => {
-    for (const line of describeAction(action)) out.push(`  ${paint(line.symbol, c)} ${line.text}`);
+    const lines = describeAction(action);
     // Safety-lint findings sit under the change they judge, with their opt-in state.
-    for (const n of notes.get(i) ?? []) out.push(`      ${n.blocked ? c.red(`! ${n.text}`) : c.yellow(`! ${n.text}`)}`);
+    const under = notesPerLine(action, lines.length, notes.get(i) ?? []);
+    lines.forEach((line, j) => {
+      out.push(`  ${paint(line.symbol, c)} ${line.text}`);
+      for (const n of under[j] ?? []) out.push(`      ${n.blocked ? c.red(`! ${n.text}`) : c.yellow(`! ${n.text}`)}`);
+    });
     if (verbose) for (const d of describeDetails(action)) out.push(c.dim(`      ${d}`));
   });
   return out;

@@ -168,4 +168,30 @@ export const cases: GoldenCase[] = [
       diagnostics: [],
     },
   },
+  {
+    // The safety lint: a blocked retention drop with what is at stake, an allowed compaction, a throttled
+    // reassignment with its bytes, a partition count above the cap.
+    name: 'lint',
+    desired: desired(
+      spec({
+        topics: [
+          topic('events', { config: { 'retention.ms': '86400000', 'cleanup.policy': 'compact' } }),
+          topic('huge', { partitions: 2147483647, replicationFactor: 3 }),
+          topic('moves', { replicationFactor: 3 }),
+        ],
+      }),
+    ),
+    observed: observed(
+      cluster({
+        brokerCount: 3,
+        topics: [observedTopic('events', { brokers: [1, 2, 3] }), observedTopic('moves', { brokers: [1, 2, 3] })],
+        usage: {
+          events: { partitionBytes: { 0: 1048576, 1: 2097152, 2: 0 }, oldestMs: Date.UTC(2025, 0, 1) },
+          moves: { partitionBytes: { 0: 1000, 1: 2000, 2: 3000 }, oldestMs: Date.UTC(2025, 0, 9) },
+        },
+        observedAtMs: Date.UTC(2025, 0, 10),
+      }),
+    ),
+    options: options({ allow: ['L002'] }),
+  },
 ];
