@@ -19,6 +19,8 @@ export interface GlobalOptions {
   file: string;
   debug: boolean;
   color: boolean;
+  /** -e NAME: the environment of the spec to use; undefined for none. */
+  environment?: string;
 }
 
 /** The package version, read from package.json next to dist/ or src/. */
@@ -33,20 +35,44 @@ function version(): string {
   return '0.0.0';
 }
 
+/** Flags of `plan` as commander parses them (--no-adopt sets adopt to false). */
+interface PlanCliFlags {
+  json?: boolean;
+  detailedExitcode?: boolean;
+  allowDelete?: boolean;
+  reseed?: boolean;
+  verbose?: boolean;
+  format?: string;
+  out?: string;
+  adopt?: boolean;
+  takeOwnership?: boolean;
+}
+
+/** Flags of `apply` as commander parses them. */
+interface ApplyCliFlags {
+  autoApprove?: boolean;
+  json?: boolean;
+  allowDelete?: boolean;
+  reseed?: boolean;
+  adopt?: boolean;
+  takeOwnership?: boolean;
+}
+
 /** Builds the command tree; each action returns the process exit code. */
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('kafkaform')
     .description('Declarative Kafka: containers, topics and seed data from one spec, with plan and apply.')
     .version(version(), '-v, --version')
     .option('-f, --file <path>', 'spec file', 'kafka.config.yaml')
+    .option('-e, --env <name>', 'use this environment of the spec (its environments: section)')
     .option('--debug', 'show stack traces and Kafka client logs', false)
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
 
   const globals = (): GlobalOptions => {
-    const o = cli.opts<{ file: string; debug: boolean; color: boolean }>();
-    return { file: o.file, debug: o.debug, color: useColor(process.stdout, o.color) };
+    const o = cli.opts<{ file: string; debug: boolean; color: boolean; env?: string }>();
+    return { file: o.file, debug: o.debug, color: useColor(process.stdout, o.color), environment: o.env };
   };
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 
@@ -64,7 +90,11 @@ function program(setExit: (code: number) => void): Command {
     .option('--allow-delete', 'plan deleting topics/containers this project created and no longer declares')
     .option('--reseed', 'produce seed entries again whose content changed')
     .option('--verbose', 'also show the reason of each change, reassignment targets and seed entry ids')
-    .action((o: { json?: boolean; detailedExitcode?: boolean; allowDelete?: boolean; reseed?: boolean; verbose?: boolean }) =>
+    .option('--format <format>', 'text, json or markdown (a pull-request comment)', 'text')
+    .option('-o, --out <file>', 'save the plan; `kafkaform apply <file>` applies exactly it, or refuses if stale')
+    .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
+    .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .action((o: PlanCliFlags) =>
       run(() =>
         runPlan(globals(), {
           json: !!o.json,
@@ -72,6 +102,10 @@ function program(setExit: (code: number) => void): Command {
           allowDelete: !!o.allowDelete,
           reseed: !!o.reseed,
           verbose: !!o.verbose,
+          format: o.format,
+          out: o.out,
+          noAdopt: o.adopt === false,
+          takeOwnership: !!o.takeOwnership,
         }),
       )(),
     );
@@ -79,13 +113,24 @@ function program(setExit: (code: number) => void): Command {
   cli
     .command('apply')
     .description('make the cluster and containers match the spec, then prove it by planning again')
+    .argument('[plan-file]', 'a plan saved with `plan -o`: apply exactly its actions (refused when stale)')
     .option('--auto-approve', 'do not ask for confirmation (required without a TTY)')
     .option('--json', 'print the apply report as JSON')
     .option('--allow-delete', 'delete topics/containers this project created and no longer declares')
     .option('--reseed', 'produce seed entries again whose content changed')
-    .action((o: { autoApprove?: boolean; json?: boolean; allowDelete?: boolean; reseed?: boolean }) =>
+    .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
+    .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .action((planFile: string | undefined, o: ApplyCliFlags) =>
       run(() =>
-        runApply(globals(), { autoApprove: !!o.autoApprove, json: !!o.json, allowDelete: !!o.allowDelete, reseed: !!o.reseed }),
+        runApply(globals(), {
+          autoApprove: !!o.autoApprove,
+          json: !!o.json,
+          allowDelete: !!o.allowDelete,
+          reseed: !!o.reseed,
+          noAdopt: o.adopt === false,
+          takeOwnership: !!o.takeOwnership,
+          planFile,
+        }),
       )(),
     );
 

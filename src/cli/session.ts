@@ -38,6 +38,8 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>)
     reseed: Boolean(flags.reseed),
     destroy: Boolean(flags.destroy),
     removeVolumes: Boolean(flags.removeVolumes),
+    noAdopt: Boolean(flags.noAdopt),
+    takeOwnership: Boolean(flags.takeOwnership),
   };
   const link = new ClusterLink(desired.spec, { debug: g.debug });
   const deps = { link, options };

@@ -28,4 +28,8 @@ export interface PlanOptions {
   destroy: boolean;
   /** With destroy: also remove the project's volumes. */
   removeVolumes: boolean;
+  /** --no-adopt (or `adopt: false`): declared topics created outside kafkaform are managed but never owned. Default: adopt. */
+  noAdopt?: boolean;
+  /** --take-ownership: a declared topic owned by another project is adopted instead of being a plan error. */
+  takeOwnership?: boolean;
 }
