@@ -12,6 +12,7 @@ const runApply: typeof import('./commands/apply.js').runApply = async (...a) => 
 const runDestroy: typeof import('./commands/destroy.js').runDestroy = async (...a) => (await import('./commands/destroy.js')).runDestroy(...a);
 const runStatus: typeof import('./commands/status.js').runStatus = async (...a) => (await import('./commands/status.js')).runStatus(...a);
 const runOutput: typeof import('./commands/status.js').runOutput = async (...a) => (await import('./commands/status.js')).runOutput(...a);
+const runExport: typeof import('./commands/export.js').runExport = async (...a) => (await import('./commands/export.js')).runExport(...a);
 const runPeek: typeof import('./commands/peek.js').runPeek = async (...a) => (await import('./commands/peek.js')).runPeek(...a);
 
 /** Options every command understands. */
@@ -158,6 +159,19 @@ function program(setExit: (code: number) => void): Command {
     .action((name: string, o: { json?: boolean }) => run(() => runOutput(globals(), name, { json: !!o.json }))());
 
   cli
+    .command('export')
+    .description('write a spec for the topics of a live cluster (one batched read; topic overrides only)')
+    .option('--bootstrap-server <host:port>', 'the cluster to read (repeatable or comma-separated); default: the spec\'s cluster', collect, [])
+    .option('--include <regex>', 'export only topics matching (repeatable)', collect, [])
+    .option('--exclude <regex>', 'leave out topics matching (repeatable)', collect, [])
+    .option('--project <name>', 'project of the exported spec (default: the spec\'s)')
+    .option('-o, --out <file>', 'write the spec to this file instead of stdout')
+    .option('--split <dir>', 'write <dir>/kafka.config.yaml including one <dir>/topics/<topic>.yaml per topic')
+    .action((o: { bootstrapServer: string[]; include: string[]; exclude: string[]; project?: string; out?: string; split?: string }) =>
+      run(() => runExport(globals(), o))(),
+    );
+
+  cli
     .command('peek')
     .description('read messages of a topic from the beginning, without joining a consumer group')
     .argument('<topic>', 'topic to read')
@@ -171,6 +185,11 @@ function program(setExit: (code: number) => void): Command {
     );
 
   return cli;
+}
+
+/** Accumulates a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** A non-negative integer option value. */
