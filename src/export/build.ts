@@ -83,11 +83,10 @@ export function exportValue(key: string, kafka: string): ExportedConfig {
   const def = TOPIC_CONFIGS.get(key);
   if (!def) return { key, leftOut: `kafkaform does not know this topic config (value ${kafka})` };
   const candidates: (string | number | boolean)[] = [];
-  if (def.kind === 'duration-ms') candidates.push(humanDuration(kafka) ?? kafka);
-  if (def.kind === 'size-bytes') candidates.push(humanSize(kafka) ?? kafka);
-  if ((def.kind === 'int' || def.kind === 'duration-ms' || def.kind === 'size-bytes') && Number.isSafeInteger(Number(kafka)) && /^-?\d+$/.test(kafka)) {
-    candidates.push(Number(kafka));
-  }
+  const human = def.kind === 'duration-ms' ? humanDuration(kafka) : def.kind === 'size-bytes' ? humanSize(kafka) : null;
+  if (human) candidates.push(human);
+  const integer = ['int', 'duration-ms', 'size-bytes'].includes(def.kind) && /^-?\d+$/.test(kafka) && Number.isSafeInteger(Number(kafka));
+  if (integer) candidates.push(Number(kafka));
   if (def.kind === 'ratio' && Number.isFinite(Number(kafka))) candidates.push(Number(kafka));
   if (def.kind === 'boolean' && (kafka === 'true' || kafka === 'false')) candidates.push(kafka === 'true');
   candidates.push(kafka);

@@ -171,7 +171,7 @@ topics:
 environments:
   staging:
     cluster:
-      bootstrapServers: ["\${KFT_I11_BOOTSTRAP}"]
+      bootstrapServers: "\${KFT_I11_BOOTSTRAP}"
     topics:
       plain:
         partitions: \${PLAIN_PARTITIONS:-3}
@@ -184,6 +184,6 @@ environments:
     expect(r.stdout).toContain('<details><summary>');
     const missing = await kafkaform(['-f', spec, '-e', 'staging', 'plan'], {});
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`${spec}:12:27: environment variable KFT_I11_BOOTSTRAP is not set`);
+    expect(missing.stderr).toContain(`${spec}:12:26: environment variable KFT_I11_BOOTSTRAP is not set`);
   });
 });

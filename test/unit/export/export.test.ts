@@ -27,7 +27,10 @@ describe('human units, the reverse of src/spec/units.ts', () => {
 
   it('keeps a config value only when the loader reads it back exactly', () => {
     expect(exportValue('retention.ms', '604800000')).toEqual({ key: 'retention.ms', value: '7d' });
-    expect(exportValue('retention.ms', '1234567')).toEqual({ key: 'retention.ms', value: '1234567' });
+    expect(exportValue('retention.ms', '1234567')).toEqual({ key: 'retention.ms', value: 1234567 });
+    expect(exportValue('retention.ms', '-1')).toEqual({ key: 'retention.ms', value: -1 });
+    expect(exportValue('max.message.bytes', '1048588')).toEqual({ key: 'max.message.bytes', value: 1048588 });
+    expect(exportValue('flush.ms', '9223372036854775807')).toEqual({ key: 'flush.ms', value: '9223372036854775807' });
     expect(exportValue('min.insync.replicas', '2')).toEqual({ key: 'min.insync.replicas', value: 2 });
     expect(exportValue('unclean.leader.election.enable', 'true')).toEqual({ key: 'unclean.leader.election.enable', value: true });
     expect(exportValue('min.cleanable.dirty.ratio', '0.3')).toEqual({ key: 'min.cleanable.dirty.ratio', value: 0.3 });
