@@ -158,3 +158,19 @@ describe('${VAR} in any scalar', () => {
     expect(JSON.stringify(ps)).not.toContain('s3cr3t');
   });
 });
+
+describe('schema/kafka.topics.schema.json (for editors, on included files)', () => {
+  it('accepts a topics-only file and refuses anything else, through the root schema\'s topics', async () => {
+    const { Ajv } = await import('ajv');
+    const { readFileSync } = await import('node:fs');
+    const { findSchemaFile } = await import('../../../src/spec/schema-check.js');
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true });
+    ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+    ajv.addKeyword({ keyword: 'x-key-noun', schemaType: 'string' });
+    ajv.addSchema(JSON.parse(readFileSync(findSchemaFile(), 'utf8')) as object, 'kafka.config.schema.json');
+    const validate = ajv.compile(JSON.parse(readFileSync(findSchemaFile().replace('kafka.config.schema.json', 'kafka.topics.schema.json'), 'utf8')) as object);
+    expect(validate({ $schema: './x.json', topics: { orders: { partitions: 3, config: { 'retention.ms': '7d' } } } })).toBe(true);
+    expect(validate({ topics: { orders: { partitions: 'many' } } })).toBe(false);
+    expect(validate({ project: 'x', topics: {} })).toBe(false);
+  });
+});
