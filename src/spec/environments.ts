@@ -1,4 +1,4 @@
-import { formatPath } from './text.js';
+import { formatPath, type DocPath } from './text.js';
 import { asMap, type SpecContext } from './context.js';
 import { normaliseCluster } from './cluster.js';
 import { ProblemList } from './problems.js';
@@ -28,8 +28,8 @@ export function applyEnvironment(ctx: SpecContext, spec: Spec, rawEnvironments: 
   }
   if (ctx.problems.isCovered(['environments', name])) return spec;
   const env = asMap(raw) ?? {};
-  const prefix = ['environments', name];
-  const problems = new ProblemList(prefixedSource(ctx.source, prefix));
+  const prefix: DocPath = ['environments', name];
+  const problems = new EnvironmentProblems(prefixedSource(ctx.source, prefix), ctx.problems, prefix);
   const envCtx: SpecContext = { ...ctx, source: prefixedSource(ctx.source, prefix), problems };
 
   let cluster = spec.cluster;
@@ -42,6 +42,21 @@ export function applyEnvironment(ctx: SpecContext, spec: Spec, rawEnvironments: 
   for (const p of problems.sorted()) ctx.problems.addRaw({ ...p, path: p.path ? `${formatPath(prefix)}.${p.path}` : formatPath(prefix) });
   const topics = spec.topics.map((t) => overlay(t, overrides.get(t.name), asMap(asMap(env.topics)?.[t.name]) ?? {}));
   return { ...spec, cluster, topics };
+}
+
+/** An environment's problems: a value the root list already reported (schema, a bad ${VAR}) is not reported again. */
+class EnvironmentProblems extends ProblemList {
+  constructor(
+    source: SpecContext['source'],
+    private readonly root: ProblemList,
+    private readonly prefix: DocPath,
+  ) {
+    super(source);
+  }
+
+  override isCovered(path: DocPath): boolean {
+    return super.isCovered(path) || this.root.isCovered([...this.prefix, ...path]);
+  }
 }
 
 /** One topic with an environment's override on top; fields the environment does not write stay the root's. */

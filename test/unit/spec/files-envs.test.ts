@@ -174,3 +174,11 @@ describe('schema/kafka.topics.schema.json (for editors, on included files)', () 
     expect(validate({ project: 'x', topics: {} })).toBe(false);
   });
 });
+
+describe('a bad ${VAR} inside an environment', () => {
+  it('is reported once, at the reference, not again by the checks of the half-resolved value', () => {
+    const text = ENVS.replace('["${PROD_BOOTSTRAP:-kafka-1:9092}"]', '"${PROD_BOOTSTRAP}"');
+    const ps = problems(() => parseSpec(text, 'kafka.config.yaml', {}, { environment: 'prod' }));
+    expect(ps.map((p) => `${p.at?.line}:${p.at?.col} ${p.message}`)).toEqual(['15:26 environment variable PROD_BOOTSTRAP is not set']);
+  });
+});
