@@ -184,6 +184,7 @@ environments:
     expect(r.stdout).toContain('<details><summary>');
     const missing = await kafkaform(['-f', spec, '-e', 'staging', 'plan'], {});
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`${spec}:12:26: environment variable KFT_I11_BOOTSTRAP is not set`);
+    expect(missing.stderr).toContain(`${spec}:12:26: environments.staging.cluster.bootstrapServers: environment variable KFT_I11_BOOTSTRAP is not set`);
+    expect(missing.stderr.match(/✗/g)).toHaveLength(1);
   });
 });
