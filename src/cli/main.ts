@@ -14,6 +14,7 @@ const runApply: typeof import('./commands/apply.js').runApply = async (...a) => 
 const runDestroy: typeof import('./commands/destroy.js').runDestroy = async (...a) => (await import('./commands/destroy.js')).runDestroy(...a);
 const runStatus: typeof import('./commands/status.js').runStatus = async (...a) => (await import('./commands/status.js')).runStatus(...a);
 const runOutput: typeof import('./commands/status.js').runOutput = async (...a) => (await import('./commands/status.js')).runOutput(...a);
+const runExport: typeof import('./commands/export.js').runExport = async (...a) => (await import('./commands/export.js')).runExport(...a);
 const runPeek: typeof import('./commands/peek.js').runPeek = async (...a) => (await import('./commands/peek.js')).runPeek(...a);
 
 /** Options every command understands. */
@@ -21,6 +22,8 @@ export interface GlobalOptions {
   file: string;
   debug: boolean;
   color: boolean;
+  /** -e NAME: the environment of the spec to use; undefined for none. */
+  environment?: string;
 }
 
 /** The package version, read from package.json next to dist/ or src/. */
@@ -35,20 +38,46 @@ function version(): string {
   return '0.0.0';
 }
 
+/** Flags of `plan` as commander parses them (--no-adopt sets adopt to false). */
+interface PlanCliFlags {
+  json?: boolean;
+  detailedExitcode?: boolean;
+  allowDelete?: boolean;
+  reseed?: boolean;
+  verbose?: boolean;
+  format?: string;
+  out?: string;
+  adopt?: boolean;
+  takeOwnership?: boolean;
+  allow?: LintCode[];
+}
+
+/** Flags of `apply` as commander parses them. */
+interface ApplyCliFlags {
+  autoApprove?: boolean;
+  json?: boolean;
+  allowDelete?: boolean;
+  reseed?: boolean;
+  adopt?: boolean;
+  takeOwnership?: boolean;
+  allow?: LintCode[];
+}
+
 /** Builds the command tree; each action returns the process exit code. */
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('kafkaform')
     .description('Declarative Kafka: containers, topics and seed data from one spec, with plan and apply.')
     .version(version(), '-v, --version')
     .option('-f, --file <path>', 'spec file', 'kafka.config.yaml')
+    .option('-e, --env <name>', 'use this environment of the spec (its environments: section)')
     .option('--debug', 'show stack traces and Kafka client logs', false)
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
 
   const globals = (): GlobalOptions => {
-    const o = cli.opts<{ file: string; debug: boolean; color: boolean }>();
-    return { file: o.file, debug: o.debug, color: useColor(process.stdout, o.color) };
+    const o = cli.opts<{ file: string; debug: boolean; color: boolean; env?: string }>();
+    return { file: o.file, debug: o.debug, color: useColor(process.stdout, o.color), environment: o.env };
   };
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 
@@ -67,7 +96,11 @@ function program(setExit: (code: number) => void): Command {
     .option('--reseed', 'produce seed entries again whose content changed')
     .option('--verbose', 'also show the reason of each change, reassignment targets and seed entry ids')
     .option('--allow <codes>', 'opt into safety-lint refusals for every topic, e.g. --allow L001,L002 (repeatable)', parseAllow)
-    .action((o: { json?: boolean; detailedExitcode?: boolean; allowDelete?: boolean; reseed?: boolean; verbose?: boolean; allow?: LintCode[] }) =>
+    .option('--format <format>', 'text, json or markdown (a pull-request comment)', 'text')
+    .option('-o, --out <file>', 'save the plan; `kafkaform apply <file>` applies exactly it, or refuses if stale')
+    .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
+    .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .action((o: PlanCliFlags) =>
       run(() =>
         runPlan(globals(), {
           json: !!o.json,
@@ -76,6 +109,10 @@ function program(setExit: (code: number) => void): Command {
           reseed: !!o.reseed,
           verbose: !!o.verbose,
           allow: o.allow ?? [],
+          format: o.format,
+          out: o.out,
+          noAdopt: o.adopt === false,
+          takeOwnership: !!o.takeOwnership,
         }),
       )(),
     );
@@ -83,14 +120,26 @@ function program(setExit: (code: number) => void): Command {
   cli
     .command('apply')
     .description('make the cluster and containers match the spec, then prove it by planning again')
+    .argument('[plan-file]', 'a plan saved with `plan -o`: apply exactly its actions (refused when stale)')
     .option('--auto-approve', 'do not ask for confirmation (required without a TTY)')
     .option('--json', 'print the apply report as JSON')
     .option('--allow-delete', 'delete topics/containers this project created and no longer declares')
     .option('--reseed', 'produce seed entries again whose content changed')
     .option('--allow <codes>', 'opt into safety-lint refusals for every topic, e.g. --allow L001,L002 (repeatable)', parseAllow)
-    .action((o: { autoApprove?: boolean; json?: boolean; allowDelete?: boolean; reseed?: boolean; allow?: LintCode[] }) =>
+    .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
+    .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .action((planFile: string | undefined, o: ApplyCliFlags) =>
       run(() =>
-        runApply(globals(), { autoApprove: !!o.autoApprove, json: !!o.json, allowDelete: !!o.allowDelete, reseed: !!o.reseed, allow: o.allow ?? [] }),
+        runApply(globals(), {
+          autoApprove: !!o.autoApprove,
+          json: !!o.json,
+          allowDelete: !!o.allowDelete,
+          reseed: !!o.reseed,
+          allow: o.allow ?? [],
+          noAdopt: o.adopt === false,
+          takeOwnership: !!o.takeOwnership,
+          planFile,
+        }),
       )(),
     );
 
@@ -118,6 +167,19 @@ function program(setExit: (code: number) => void): Command {
     .action((name: string, o: { json?: boolean }) => run(() => runOutput(globals(), name, { json: !!o.json }))());
 
   cli
+    .command('export')
+    .description('write a spec for the topics of a live cluster (one batched read; topic overrides only)')
+    .option('--bootstrap-server <host:port>', 'the cluster to read (repeatable or comma-separated); default: the spec\'s cluster', collect, [])
+    .option('--include <regex>', 'export only topics matching (repeatable)', collect, [])
+    .option('--exclude <regex>', 'leave out topics matching (repeatable)', collect, [])
+    .option('--project <name>', 'project of the exported spec (default: the spec\'s)')
+    .option('-o, --out <file>', 'write the spec to this file instead of stdout')
+    .option('--split <dir>', 'write <dir>/kafka.config.yaml including one <dir>/topics/<topic>.yaml per topic')
+    .action((o: { bootstrapServer: string[]; include: string[]; exclude: string[]; project?: string; out?: string; split?: string }) =>
+      run(() => runExport(globals(), o))(),
+    );
+
+  cli
     .command('peek')
     .description('read messages of a topic from the beginning, without joining a consumer group')
     .argument('<topic>', 'topic to read')
@@ -131,6 +193,11 @@ function program(setExit: (code: number) => void): Command {
     );
 
   return cli;
+}
+
+/** Accumulates a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** A non-negative integer option value. */

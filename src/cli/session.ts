@@ -17,8 +17,8 @@ export interface LoadedDesired {
 }
 
 /** Loads and validates the spec, then reads its seed sources (errors carry file:line:col). */
-export async function loadDesired(file: string): Promise<LoadedDesired> {
-  const spec = await loadSpec(file);
+export async function loadDesired(file: string, environment?: string): Promise<LoadedDesired> {
+  const spec = await loadSpec(file, process.env, { environment });
   const seeds = await materialiseSeeds(spec);
   return { spec, seeds };
 }
@@ -32,13 +32,15 @@ export interface Session extends LoadedDesired {
 
 /** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. */
 export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>): Promise<Session> {
-  const desired = await loadDesired(g.file);
+  const desired = await loadDesired(g.file, g.environment);
   const options: PlanOptions = {
     allowDelete: Boolean(flags.allowDelete) || desired.spec.allowDelete,
     reseed: Boolean(flags.reseed),
     destroy: Boolean(flags.destroy),
     removeVolumes: Boolean(flags.removeVolumes),
     allow: flags.allow ?? [],
+    noAdopt: Boolean(flags.noAdopt),
+    takeOwnership: Boolean(flags.takeOwnership),
   };
   const link = new ClusterLink(desired.spec, { debug: g.debug });
   const deps = { link, options };

@@ -5,6 +5,7 @@ import type {
   Action,
   ActionResult,
   TopicAddPartitionsAction,
+  TopicAdoptAction,
   TopicAlterConfigAction,
   TopicCreateAction,
   TopicDeleteAction,
@@ -14,6 +15,7 @@ import type { Spec } from '../spec/types.js';
 import type { KafkaConnection } from './client.js';
 import { isBrokerError, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
 import { TOPIC_RESOURCE } from './protocol.js';
+import { adoptTopics } from './adopt.js';
 import { reassignTopics } from './reassign.js';
 import {
   ownershipMessage,
@@ -31,7 +33,8 @@ export type TopicAction =
   | TopicAddPartitionsAction
   | TopicAlterConfigAction
   | TopicReassignAction
-  | TopicDeleteAction;
+  | TopicDeleteAction
+  | TopicAdoptAction;
 
 /** True for topic.* actions. */
 export function isTopicAction(action: Action): action is TopicAction {
@@ -98,6 +101,8 @@ function runKind(kind: TopicAction['kind'], group: TopicAction[], ctx: TopicExec
       return reassignTopics(of('topic.reassign'), ctx) as Promise<Outcomes<TopicAction>>;
     case 'topic.delete':
       return deleteTopics(of('topic.delete'), ctx) as Promise<Outcomes<TopicAction>>;
+    case 'topic.adopt':
+      return adoptTopics(of('topic.adopt'), ctx) as Promise<Outcomes<TopicAction>>;
   }
 }
 
@@ -109,6 +114,7 @@ function verb(kind: TopicAction['kind']): string {
     'topic.alterConfig': 'alter config of',
     'topic.reassign': 'reassign',
     'topic.delete': 'delete topic',
+    'topic.adopt': 'adopt topic',
   }[kind];
 }
 

@@ -31,4 +31,8 @@ export interface PlanOptions {
   removeVolumes: boolean;
   /** --allow CODE: lint refusals opted into for every topic (src/plan/lint-codes.ts). */
   allow?: LintCode[];
+  /** --no-adopt (or `adopt: false`): declared topics created outside kafkaform are managed but never owned. Default: adopt. */
+  noAdopt?: boolean;
+  /** --take-ownership: a declared topic owned by another project is adopted instead of being a plan error. */
+  takeOwnership?: boolean;
 }

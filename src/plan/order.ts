@@ -2,6 +2,7 @@ import type {
   Action,
   SeedProduceAction,
   TopicAddPartitionsAction,
+  TopicAdoptAction,
   TopicAlterConfigAction,
   TopicCreateAction,
   TopicDeleteAction,
@@ -13,6 +14,8 @@ export interface ActionGroups {
   /** planContainers' output as returned: container.* and cluster.wait in their dependency order. */
   containers: Action[];
   topicCreates: TopicCreateAction[];
+  /** Absent in callers that plan no adoption. */
+  adopts?: TopicAdoptAction[];
   addPartitions: TopicAddPartitionsAction[];
   alterConfigs: TopicAlterConfigAction[];
   reassigns: TopicReassignAction[];
@@ -30,6 +33,8 @@ export function orderActions(g: ActionGroups): Action[] {
     // 2. cluster.wait is part of step 1, so it precedes every topic action: the admin API needs a ready cluster.
     // 3. Topic creates: seeds and later steps may refer to the new topics.
     ...byTopic(g.topicCreates),
+    // 3b. Adoptions before any change to existing topics: a topic is recorded as ours before we alter it.
+    ...byTopic(g.adopts ?? []),
     // 4. Partition increases before replication changes, so the reassignment also covers the new partitions.
     ...byTopic(g.addPartitions),
     // 5. Config changes: cheap and independent of placement; done before the slow reassignments.

@@ -51,6 +51,7 @@ export function planWithContainers(desired: Desired, observed: Observed, options
   const actions = orderActions({
     containers: containers.actions,
     topicCreates: topics.creates,
+    adopts: topics.adopts,
     addPartitions: topics.addPartitions,
     alterConfigs: topics.alterConfigs,
     reassigns: topics.reassigns,

@@ -2,8 +2,8 @@ import { formatBytes, plural } from '../words.js';
 import type { ConfigSource } from './observed.js';
 import type { Action, ConfigChange } from './types.js';
 
-/** Terraform-like change symbols: + create, ~ change in place, - delete, ± replace, · a step that changes nothing. */
-export type ChangeSymbol = '+' | '~' | '-' | '±' | '·';
+/** Terraform-like change symbols: + create, ~ change in place, - delete, ± replace, ⇢ adopt, · a step that changes nothing. */
+export type ChangeSymbol = '+' | '~' | '-' | '±' | '⇢' | '·';
 
 /** One display line of an action: its symbol and text, uncoloured. */
 export interface ActionLine {
@@ -47,6 +47,8 @@ export function describeAction(a: Action): ActionLine[] {
     }
     case 'topic.delete':
       return [{ symbol: '-', text: `topic ${a.topic} (${a.reason})` }];
+    case 'topic.adopt':
+      return [{ symbol: '⇢', text: `adopt topic ${a.topic} (${a.reason})` }];
     case 'seed.produce':
       return [{ symbol: '+', text: `seed ${a.topic}: ${plural(a.count, 'message')} (${seedOrigin(a)})` }];
   }

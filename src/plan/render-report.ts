@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import { describeAction, describeDetails } from './render-action.js';
 import { plural } from '../words.js';
 import { paint, renderActions, type Colors, type RenderOptions } from './render-text.js';
-import { SUMMARY_BUCKET } from './summary.js';
+import { countAdopts, SUMMARY_BUCKET } from './summary.js';
 import type { Action, ActionResult, ApplyReport } from './types.js';
 
 /**
@@ -27,7 +27,8 @@ export function renderReportText(report: ApplyReport, opts: RenderOptions & { ve
   }
 
   const counts = tally(report.applied);
-  const done = `${counts.create} added, ${counts.change} changed, ${counts.delete} destroyed`;
+  const adopted = countAdopts(report.applied.map((r) => r.action));
+  const done = `${counts.create} added, ${counts.change} changed, ${counts.delete} destroyed${adopted ? `, ${adopted} adopted` : ''}`;
   if (out.length) out.push('');
   if (report.failed.length) {
     out.push(c.red(c.bold(`${verb} failed: ${plural(report.failed.length, 'action')} failed. ${done}.`)));

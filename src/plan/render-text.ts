@@ -3,6 +3,7 @@ import { formatPos } from '../errors.js';
 import { describeAction, describeDetails, sourceLabel, type ChangeSymbol } from './render-action.js';
 import { lintNotesByAction, notesPerLine } from './render-lint.js';
 import { plural } from '../words.js';
+import { countAdopts } from './summary.js';
 import type { Diagnostic, Plan } from './types.js';
 
 /** Options of the human renderers: colour only when the caller decided the stream takes it. */
@@ -80,6 +81,8 @@ export function paint(symbol: ChangeSymbol, c: Colors): string {
       return c.red(symbol);
     case '±':
       return c.magenta(symbol);
+    case '⇢':
+      return c.cyan(symbol);
     case '·':
       return c.dim(symbol);
   }
@@ -99,7 +102,8 @@ function summaryLines(plan: Plan, c: Colors): string[] {
   const { create, change, delete: del } = plan.summary;
   const lines: string[] = [];
   if (plan.actions.length) {
-    lines.push(`${c.bold('Plan:')} ${create} to create, ${change} to change, ${del} to delete.`);
+    const adopts = countAdopts(plan.actions);
+    lines.push(`${c.bold('Plan:')} ${create} to create, ${change} to change, ${del} to delete${adopts ? `, ${adopts} to adopt` : ''}.`);
   } else if (!errors) {
     lines.push(c.green('No changes. The cluster matches the spec.'));
   }

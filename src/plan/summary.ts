@@ -13,7 +13,14 @@ export const SUMMARY_BUCKET: Record<ActionKind, keyof PlanSummary | null> = {
   'topic.delete': 'delete',
   'container.remove': 'delete',
   'cluster.wait': null,
+  // Adoption changes no topic, only who owns it: counted on its own ("N to adopt"), see countAdopts.
+  'topic.adopt': null,
 };
+
+/** Adoptions in a plan, for the "N to adopt" part of the summary line. */
+export function countAdopts(actions: Action[]): number {
+  return actions.filter((a) => a.kind === 'topic.adopt').length;
+}
 
 /** Counts actions for "Plan: N to create, N to change, N to delete"; cluster.wait is not counted. */
 export function summarize(actions: Action[]): PlanSummary {

@@ -11,6 +11,7 @@ import {
   type Diagnostic,
   type NoopNote,
   type TopicAddPartitionsAction,
+  type TopicAdoptAction,
   type TopicAlterConfigAction,
   type TopicCreateAction,
   type TopicDeleteAction,
@@ -20,6 +21,7 @@ import {
 /** Everything the planner decided about topics, unordered (order.ts orders it). */
 export interface TopicsPlan {
   creates: TopicCreateAction[];
+  adopts: TopicAdoptAction[];
   addPartitions: TopicAddPartitionsAction[];
   alterConfigs: TopicAlterConfigAction[];
   reassigns: TopicReassignAction[];
@@ -37,6 +39,7 @@ interface Context {
   /** Brokers a replication factor must fit in: observed ones, or the declared node count before the cluster exists. */
   brokerCount: number | null;
   load: BrokerLoad;
+  options: PlanOptions;
   out: TopicsPlan;
 }
 
@@ -50,6 +53,7 @@ export function planTopics(desired: Desired, observed: Observed, options: PlanOp
   const cluster = observed.cluster;
   const out: TopicsPlan = {
     creates: [],
+    adopts: [],
     addPartitions: [],
     alterConfigs: [],
     reassigns: [],
@@ -63,6 +67,7 @@ export function planTopics(desired: Desired, observed: Observed, options: PlanOp
     cluster,
     brokerCount: cluster ? cluster.brokers.length : (spec.containers?.kafka?.nodes ?? null),
     load: cluster ? clusterLoad(cluster) : emptyLoad(),
+    options,
     out,
   };
   const existing = new Map((cluster?.topics ?? []).map((t) => [t.name, t]));
@@ -122,7 +127,6 @@ function planCreate(ctx: Context, topic: TopicSpec): void {
 function planExisting(ctx: Context, topic: TopicSpec, current: ObservedTopic): void {
   const { out } = ctx;
   const cluster = ctx.cluster as ObservedCluster;
-  const before = out.addPartitions.length + out.alterConfigs.length + out.reassigns.length;
   const actual = current.partitions.length;
   const added: number[] = [];
 
@@ -147,18 +151,31 @@ function planExisting(ctx: Context, topic: TopicSpec, current: ObservedTopic): v
 
   if (topic.replicationFactor !== null) planReplication(ctx, topic, current, added);
 
-  const changed = out.addPartitions.length + out.alterConfigs.length + out.reassigns.length > before;
-  const owner = cluster.owners[topic.name];
-  if (changed && owner !== undefined && owner !== ctx.project) {
-    out.diagnostics.push({
-      code: DiagnosticCodes.NOT_OWNED,
-      severity: 'warning',
-      subject: topic.name,
-      message: `topic ${topic.name} was created by project ${owner}; this plan changes it too`,
-      hint: `if both projects declare ${topic.name}, keep their settings identical or they will undo each other`,
-      at: topic.pos.name,
-    });
+  planOwnership(ctx, topic, cluster.owners[topic.name]);
+}
+
+/**
+ * Who owns a declared, existing topic. No owner: adopted (unless --no-adopt), so removing it from the spec later
+ * deletes it with the usual opt-in. Another project: an error, never a silent takeover, unless --take-ownership.
+ */
+function planOwnership(ctx: Context, topic: TopicSpec, owner: string | undefined): void {
+  if (owner === ctx.project) return;
+  if (owner === undefined) {
+    if (!ctx.options.noAdopt) ctx.out.adopts.push({ kind: 'topic.adopt', topic: topic.name, from: null, reason: 'exists, created outside kafkaform' });
+    return;
   }
+  if (ctx.options.takeOwnership) {
+    ctx.out.adopts.push({ kind: 'topic.adopt', topic: topic.name, from: owner, reason: `owned by project ${owner}, taken over with --take-ownership` });
+    return;
+  }
+  ctx.out.diagnostics.push({
+    code: DiagnosticCodes.OWNED_BY_OTHER_PROJECT,
+    severity: 'error',
+    subject: topic.name,
+    message: `topic ${topic.name} is owned by project ${owner}, but project ${ctx.project} declares it too`,
+    hint: `remove it from one of the two specs, or pass --take-ownership to make ${ctx.project} its owner (${owner} would then see it as unmanaged)`,
+    at: topic.pos.name,
+  });
 }
 
 /** Plans a reassignment when the replication factor differs or partitions disagree among themselves. */

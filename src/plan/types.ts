@@ -116,6 +116,18 @@ export interface TopicReassignAction {
   reason: string;
 }
 
+/**
+ * Record this project as the owner of a declared topic that exists without an owner record (created outside
+ * kafkaform), or, with --take-ownership, of one owned by another project. Writes the usual ownership record only.
+ */
+export interface TopicAdoptAction {
+  kind: 'topic.adopt';
+  topic: string;
+  /** The project that owned it before; null when nobody did. */
+  from: string | null;
+  reason: string;
+}
+
 /** Delete a topic this project created (needs opt-in). */
 export interface TopicDeleteAction {
   kind: 'topic.delete';
@@ -147,6 +159,7 @@ export type Action =
   | TopicAlterConfigAction
   | TopicReassignAction
   | TopicDeleteAction
+  | TopicAdoptAction
   | SeedProduceAction;
 
 /** The discriminant of Action. */
@@ -165,6 +178,7 @@ export const DiagnosticCodes = {
   CONTAINER_NAME_CONFLICT: 'P009',
   INTERNAL_TOPIC: 'P010',
   CLUSTER_UNKNOWN: 'P011',
+  OWNED_BY_OTHER_PROJECT: 'P012',
 } as const;
 
 /** One of the stable diagnostic codes. */

@@ -1,6 +1,6 @@
 import { plural } from '../words.js';
 import { readFile } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ErrorCodes, KafkaformError, type Problem } from '../errors.js';
 import type { SpecContext } from './context.js';
@@ -10,11 +10,18 @@ import { ProblemList } from './problems.js';
 import { checkSchema } from './schema-check.js';
 import type { Spec } from './types.js';
 import { readYaml } from './yaml-source.js';
+import { applyEnvironment } from './environments.js';
+import type { IncludeIO } from './include.js';
+import { interpolateTree, scrubProblem, type Substitutions } from './interpolate-tree.js';
 
 /** Options of parseSpec beyond the text itself. */
 export interface ParseSpecOptions {
   /** Tells whether a file exists (seed files, TLS files); omitted: files are not checked, parsing stays pure. */
   fileExists?: (absPath: string) => boolean;
+  /** The environment to apply (`-e NAME`); undefined: the root spec as written. */
+  environment?: string;
+  /** Reads files named by `include:`; omitted: an include matches nothing (parsing stays pure). */
+  readFile?: IncludeIO;
 }
 
 function invalid(file: string, problems: Problem[]): KafkaformError {
@@ -46,16 +53,21 @@ export function parseSpec(text: string, file: string, env: Record<string, string
     });
     throw invalid(file, problems.sorted());
   }
-  checkSchema(yaml.data, problems);
-  const ctx: SpecContext = {
+  const substituted: Substitutions = new Map();
+  const data = interpolateTree(yaml.data, yaml.source, env, problems, substituted);
+  checkSchema(data, problems);
+  const ctx: SpecContext & { include?: IncludeIO; displayFile: string; substituted: Substitutions } = {
     dir: dirname(absFile),
     source: yaml.source,
     problems,
     env,
     fileExists: options.fileExists ?? null,
+    include: options.readFile,
+    displayFile: file,
+    substituted,
   };
-  const spec = normaliseSpec(ctx, yaml.data, absFile);
-  if (problems.size > 0) throw invalid(file, problems.sorted());
+  const spec = applyEnvironment(ctx, normaliseSpec(ctx, data, absFile), (data as { environments?: unknown }).environments, options.environment);
+  if (problems.size > 0) throw invalid(file, problems.sorted().map((p) => scrubProblem(p, substituted)));
   return spec;
 }
 
@@ -63,11 +75,33 @@ function isFile(p: string): boolean {
   return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
+/** The file system as `include:` sees it. */
+const readIncluded: IncludeIO = {
+  readFile: (p) => {
+    try {
+      return isFile(p) ? readFileSync(p, 'utf8') : null;
+    } catch {
+      return null;
+    }
+  },
+  listDir: (d) => {
+    try {
+      return readdirSync(d);
+    } catch {
+      return null;
+    }
+  },
+};
+
 /**
  * Reads and parses a spec file (default ./kafka.config.yaml), resolving ${VAR} from `env` and checking that
  * referenced files exist. Throws SPEC_NOT_FOUND when the file cannot be read, SPEC_INVALID when it is wrong.
  */
-export async function loadSpec(file: string = DEFAULT_SPEC_FILE, env: Record<string, string | undefined> = process.env): Promise<Spec> {
+export async function loadSpec(
+  file: string = DEFAULT_SPEC_FILE,
+  env: Record<string, string | undefined> = process.env,
+  options: { environment?: string } = {},
+): Promise<Spec> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -82,5 +116,5 @@ export async function loadSpec(file: string = DEFAULT_SPEC_FILE, env: Record<str
     const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
     throw new KafkaformError(ErrorCodes.SPEC_NOT_FOUND, `spec file ${file} ${why}`, { hint, details: { file }, cause: e });
   }
-  return parseSpec(text, file, env, { fileExists: isFile });
+  return parseSpec(text, file, env, { fileExists: isFile, environment: options.environment, readFile: readIncluded });
 }

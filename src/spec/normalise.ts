@@ -2,6 +2,7 @@ import { normaliseCluster } from './cluster.js';
 import { asMap, asString, type SpecContext } from './context.js';
 import { normaliseContainers } from './containers.js';
 import { normaliseSeeds } from './seeds.js';
+import { withIncludedTopics } from './include.js';
 import { normaliseTopics } from './topics.js';
 import type { Spec } from './types.js';
 
@@ -14,7 +15,7 @@ export function normaliseSpec(ctx: SpecContext, data: unknown, absFile: string):
   const project = asString(root.project, '');
   const containers = normaliseContainers(ctx, root.containers, project);
   const cluster = normaliseCluster(ctx, root.cluster, containers?.kafka != null, root.cluster !== undefined);
-  const topics = normaliseTopics(ctx, root.topics);
+  const topics = withIncludedTopics(ctx, normaliseTopics(ctx, root.topics), root.include);
   const seeds = normaliseSeeds(ctx, root.seed, topics);
   return {
     version: 1,

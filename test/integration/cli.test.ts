@@ -82,7 +82,7 @@ describe('kafkaform CLI', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const h = await kafkaform(['--help']);
     expect(h.code).toBe(0);
-    for (const cmd of ['validate', 'plan', 'apply', 'destroy', 'status', 'output', 'peek']) expect(h.stdout).toContain(cmd);
+    for (const cmd of ['validate', 'plan', 'apply', 'destroy', 'status', 'output', 'peek', 'export']) expect(h.stdout).toContain(cmd);
   });
 
   it('reports spec errors with file:line:column and a fix, as text and as a JSON envelope', async () => {

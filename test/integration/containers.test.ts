@@ -23,7 +23,7 @@ import { kafkaSpec, serviceSpec, specWith } from '../unit/docker/spec-builder.js
 const PREFIX = 'kft-dock-';
 const PROJECT_LABEL = 'dev.kafkaform.project';
 const BYSTANDER = `${PREFIX}bystander`;
-const OPTS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false };
+const OPTS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false, noAdopt: true };
 
 let docker: Docker;
 

@@ -96,7 +96,7 @@ async function planned(conn: KafkaConnection, file: string, reseed = false): Pro
   const spec = await loadSpec(file, {});
   const seeds = await materialiseSeeds(spec);
   const observed = { cluster: await observeCluster(conn), docker: null };
-  const p = plan({ spec, seeds: toSeedBatches(seeds) }, observed, { allowDelete: false, reseed, destroy: false, removeVolumes: false });
+  const p = plan({ spec, seeds: toSeedBatches(seeds) }, observed, { allowDelete: false, reseed, destroy: false, removeVolumes: false, noAdopt: true });
   return { spec, seeds, plan: p, actions: p.actions.filter((a): a is SeedProduceAction => a.kind === 'seed.produce') };
 }
 

@@ -20,7 +20,7 @@ import { requireDocker, TEST_IMAGE } from '../support/cluster.js';
 const PROJECT = 'kft-topics-e2e';
 const PROJECT_LABEL = 'dev.kafkaform.project';
 const POS = { file: '/tmp/kafka.config.yaml', line: 1, col: 1 };
-const OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false };
+const OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false, noAdopt: true };
 
 /** A spec that runs a 1-node cluster in a container and declares two topics. */
 function spec(): Spec {

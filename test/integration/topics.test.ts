@@ -55,7 +55,8 @@ function spec(project: string, bootstrap: string[], topics: Record<string, Topic
   };
 }
 
-const NO_OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false };
+// noAdopt: these tests predate adoption (specs-in-git.test.ts covers it) and create topics out of band.
+const NO_OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false, noAdopt: true };
 
 /** observe → plan, on a fresh connection. */
 async function planFor(s: Spec, options: Partial<PlanOptions> = {}): Promise<Plan> {

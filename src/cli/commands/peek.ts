@@ -16,7 +16,7 @@ export interface PeekFlags {
 
 /** `kafkaform peek TOPIC`: reads from the beginning without a consumer group; Ctrl-C ends --follow cleanly. */
 export async function runPeek(g: GlobalOptions, topic: string, f: PeekFlags): Promise<number> {
-  const spec = await loadSpec(g.file);
+  const spec = await loadSpec(g.file, process.env, { environment: g.environment });
   const link = new ClusterLink(spec, { debug: g.debug });
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();

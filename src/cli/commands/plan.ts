@@ -1,5 +1,8 @@
 import type { LintCode } from '../../plan/lint-codes.js';
+import { savePlan, writeSavedPlan } from '../../apply/saved-plan.js';
+import { ErrorCodes, KafkaformError } from '../../errors.js';
 import { hasErrors } from '../../plan/planner.js';
+import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { ExitCode } from '../exit.js';
 import type { GlobalOptions } from '../main.js';
@@ -15,19 +18,34 @@ export interface PlanFlags {
   verbose: boolean;
   /** --allow: lint codes opted into for every topic. */
   allow?: LintCode[];
+  /** text (default), json (same as --json) or markdown (for a pull-request comment). */
+  format?: string;
+  /** -o FILE: save the plan for `kafkaform apply FILE`. */
+  out?: string;
+  noAdopt?: boolean;
+  takeOwnership?: boolean;
 }
 
-/** `kafkaform plan`: prints the plan (text rendered from the same object --json prints). */
+/** `kafkaform plan`: prints the plan (text rendered from the same object --json prints), and saves it with -o. */
 export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [] });
-  const progress = createProgress({ quiet: f.json, color: g.color });
+  const format = f.json ? 'json' : (f.format ?? 'text');
+  if (!['text', 'json', 'markdown'].includes(format)) {
+    throw new KafkaformError(ErrorCodes.USAGE, `unknown plan format "${format}"`, { hint: 'use --format text, json or markdown' });
+  }
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership });
+  const progress = createProgress({ quiet: format !== 'text', color: g.color });
   try {
     progress.update('observing Docker and the cluster');
-    const { plan } = await observeAndPlan(session);
+    const { plan, observed } = await observeAndPlan(session);
     progress.stop();
-    if (f.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    if (format === 'json') process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    else if (format === 'markdown') process.stdout.write(renderPlanMarkdown(plan));
     else process.stdout.write(`${renderPlanText(plan, { color: g.color, verbose: f.verbose })}\n`);
     if (hasErrors(plan)) return ExitCode.ERROR;
+    if (f.out !== undefined) {
+      await writeSavedPlan(f.out, savePlan(plan, observed, session.spec, session.options, g.environment ?? null));
+      if (format === 'text') process.stdout.write(`Saved the plan to ${f.out}. Apply exactly these actions with: kafkaform apply ${f.out}\n`);
+    }
     // Warnings count like changes: a run that only warns still has something to look at.
     if (f.detailedExitcode && (plan.actions.length > 0 || plan.diagnostics.length > 0)) return ExitCode.CHANGES;
     return ExitCode.OK;

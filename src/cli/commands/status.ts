@@ -6,7 +6,7 @@ import type { GlobalOptions } from '../main.js';
 
 /** `kafkaform status`: the project's containers, their state, and the bootstrap servers. */
 export async function runStatus(g: GlobalOptions, o: { json: boolean }): Promise<number> {
-  const spec = await loadSpec(g.file);
+  const spec = await loadSpec(g.file, process.env, { environment: g.environment });
   const docker = spec.containers ? createDockerClient() : null;
   const containers = docker ? await containerStatus(docker, spec) : [];
   const bootstrap = await outputBootstrap(docker, spec);
@@ -35,7 +35,7 @@ export async function runStatus(g: GlobalOptions, o: { json: boolean }): Promise
 
 /** `kafkaform output bootstrap`: only the comma-separated bootstrap servers, for scripts and CI. */
 export async function runOutput(g: GlobalOptions, name: string, o: { json: boolean }): Promise<number> {
-  const spec = await loadSpec(g.file);
+  const spec = await loadSpec(g.file, process.env, { environment: g.environment });
   const docker = spec.containers ? createDockerClient() : null;
   // commander restricts `name` to the known outputs; bootstrap is the only one so far.
   void name;

@@ -194,4 +194,23 @@ export const cases: GoldenCase[] = [
     ),
     options: options({ allow: ['L002'] }),
   },
+  {
+    name: 'adopt',
+    desired: desired(
+      spec({
+        topics: [
+          topic('orders', { partitions: 6, config: { 'retention.ms': '604800000' } }),
+          topic('payments'),
+          topic('ledger'),
+        ],
+      }),
+    ),
+    observed: observed(
+      cluster({
+        topics: [observedTopic('orders', { partitions: 6 }), observedTopic('payments'), observedTopic('ledger'), observedTopic('legacy')],
+        owners: { ledger: 'billing' },
+      }),
+    ),
+    options: options({ noAdopt: false }),
+  },
 ];

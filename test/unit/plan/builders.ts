@@ -170,7 +170,8 @@ export function seedRecord(topicName: string, entryId: string, hash = 'h1', over
 
 /** Plan options: nothing opted into. */
 export function options(over: Partial<PlanOptions> = {}): PlanOptions {
-  return { allowDelete: false, reseed: false, destroy: false, removeVolumes: false, ...over };
+  // noAdopt by default: tests of other rules observe unowned topics and would otherwise all show adoptions.
+  return { allowDelete: false, reseed: false, destroy: false, removeVolumes: false, noAdopt: true, ...over };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { PlanOptions } from '../../../src/plan/desired.js';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/plan/planner.js';
 import { STATE_TOPIC } from '../../../src/plan/state-topic.js';
@@ -229,19 +230,50 @@ describe('reserved names', () => {
   }
 });
 
-describe('topics of another project', () => {
-  it('warns when the plan changes a topic another project created', () => {
-    const p = plan(
+describe('ownership: adopt and take over', () => {
+  const shared = (over: Partial<PlanOptions> = {}, owners: Record<string, string> = { shared: 'billing' }) =>
+    plan(
       desired(spec({ topics: [topic('shared', { partitions: 6 })] })),
-      observed(cluster({ topics: [observedTopic('shared')], owners: { shared: 'billing' } })),
-      options(),
+      observed(cluster({ topics: [observedTopic('shared')], owners })),
+      options(over),
     );
-    expect(p.actions.map((a) => a.kind)).toEqual(['topic.addPartitions']);
-    expect(p.diagnostics).toEqual([expect.objectContaining({ code: 'P004', severity: 'warning', subject: 'shared' })]);
+
+  it('adopts a declared topic created outside kafkaform, before changing it', () => {
+    const p = shared({ noAdopt: false }, {});
+    expect(p.actions).toEqual([
+      { kind: 'topic.adopt', topic: 'shared', from: null, reason: 'exists, created outside kafkaform' },
+      expect.objectContaining({ kind: 'topic.addPartitions', topic: 'shared' }),
+    ]);
+    expect(p.summary).toEqual({ create: 0, change: 1, delete: 0 });
+    expect(p.diagnostics).toEqual([]);
   });
 
-  it('stays quiet when nothing changes', () => {
-    const p = plan(desired(spec({ topics: [topic('shared')] })), observed(cluster({ topics: [observedTopic('shared')], owners: { shared: 'billing' } })), options());
+  it('keeps today\'s behaviour with --no-adopt: managed, never owned', () => {
+    expect(shared({ noAdopt: true }, {}).actions.map((a) => a.kind)).toEqual(['topic.addPartitions']);
+  });
+
+  it('does not adopt what this project already owns', () => {
+    expect(shared({ noAdopt: false }, { shared: 'shop' }).actions.map((a) => a.kind)).toEqual(['topic.addPartitions']);
+  });
+
+  it('refuses a topic owned by another project, naming both and the fix', () => {
+    for (const noAdopt of [false, true]) {
+      const p = shared({ noAdopt });
+      expect(p.diagnostics).toEqual([
+        expect.objectContaining({
+          code: 'P012',
+          severity: 'error',
+          subject: 'shared',
+          message: 'topic shared is owned by project billing, but project shop declares it too',
+          hint: expect.stringContaining('--take-ownership'),
+        }),
+      ]);
+    }
+  });
+
+  it('takes it over with --take-ownership', () => {
+    const p = shared({ takeOwnership: true });
     expect(p.diagnostics).toEqual([]);
+    expect(p.actions[0]).toEqual({ kind: 'topic.adopt', topic: 'shared', from: 'billing', reason: 'owned by project billing, taken over with --take-ownership' });
   });
 });
