@@ -29,7 +29,10 @@ export interface ObservedTopic {
   name: string;
   /** Sorted by partition. */
   partitions: ObservedPartition[];
-  /** Every config entry the broker reports for the topic, keyed by name. */
+  /**
+   * Every config entry the broker reports for the topic, keyed by name. Observed only for topics the spec
+   * declares or the project owns; empty for every other topic (those are listed by name only).
+   */
   configs: Record<string, ObservedConfig>;
 }
 
@@ -62,6 +65,13 @@ export interface ObservedCluster {
   seeds: SeedRecord[];
   /** Topics with a partition reassignment in progress. */
   reassigning: string[];
+  /** False when the broker lacks IncrementalAlterConfigs (API key 44): config changes replace whole override sets. Absent: it has it. */
+  incrementalAlterConfigs?: boolean;
+  /**
+   * Every topic config name the broker supports (DescribeConfigs of one topic lists them all), sorted; null or
+   * absent when no topic could be described. Observed only when the spec declares a key the catalogue lacks.
+   */
+  topicConfigNames?: string[] | null;
 }
 
 /** Docker engine facts that change how containers are configured. */

@@ -141,9 +141,11 @@ function planExisting(ctx: Context, topic: TopicSpec, current: ObservedTopic): v
     });
   }
 
-  const config = diffConfigs(topic.name, topic.config, current.configs);
+  const method = cluster.incrementalAlterConfigs === false ? 'replace' : 'incremental';
+  const config = diffConfigs(topic.name, topic.config, current.configs, method);
   out.noops.push(...config.noops);
   if (config.action) out.alterConfigs.push(config.action);
+  if (config.action?.method === 'replace') out.diagnostics.push(fullReplace(topic));
 
   if (topic.replicationFactor !== null) planReplication(ctx, topic, current, added);
 
@@ -202,6 +204,18 @@ function planReplication(ctx: Context, topic: TopicSpec, current: ObservedTopic,
       ? `the spec asks for replicationFactor ${target}`
       : `partitions have between ${Math.min(...sizes)} and ${actual} replicas; all get ${target}`,
   });
+}
+
+/** CONFIG_FULL_REPLACE: without IncrementalAlterConfigs, apply sends the topic's whole override set. */
+function fullReplace(topic: TopicSpec): Diagnostic {
+  return {
+    code: DiagnosticCodes.CONFIG_FULL_REPLACE,
+    severity: 'warning',
+    subject: topic.name,
+    message: `topic ${topic.name}: the broker lacks IncrementalAlterConfigs, so apply replaces the whole override set; an override set by someone else after this plan is lost`,
+    hint: 'upgrade the brokers to Kafka 2.3 or later for per-key config changes',
+    at: topic.pos.name,
+  };
 }
 
 /** REPLICATION_EXCEEDS_BROKERS for a topic. */

@@ -79,10 +79,13 @@ export interface TopicAddPartitionsAction {
   reason: string;
 }
 
-/** One entry of a config change: set (from → to) or unset (to = null, the override is removed). */
+/**
+ * One entry of a config change: set (from → to), pin (the effective value already equals the spec's but is
+ * inherited, so it becomes a topic override), or unset (to = null, the override is removed).
+ */
 export interface ConfigChange {
   key: string;
-  op: 'set' | 'unset';
+  op: 'set' | 'pin' | 'unset';
   /** Current effective value; null when none is reported. */
   from: string | null;
   to: string | null;
@@ -91,14 +94,18 @@ export interface ConfigChange {
 }
 
 /**
- * Change a topic's config overrides. `overrides` is the complete override set after the change:
- * AlterConfigs replaces the whole set, so the executor sends exactly this.
+ * Change a topic's config overrides. `incremental` (IncrementalAlterConfigs): apply sends exactly `changes`,
+ * SET per set/pin and DELETE per unset, and leaves every other override alone. `replace` (AlterConfigs, only
+ * for brokers without IncrementalAlterConfigs): `overrides` is the complete override set after the change and
+ * is sent as is, so an override set after the plan is lost.
  */
 export interface TopicAlterConfigAction {
   kind: 'topic.alterConfig';
   topic: string;
+  method: 'incremental' | 'replace';
   changes: ConfigChange[];
-  overrides: Record<string, string>;
+  /** Only with method `replace`: the whole override set to send. */
+  overrides?: Record<string, string>;
   reason: string;
 }
 
@@ -162,6 +169,8 @@ export const DiagnosticCodes = {
   CONTAINER_NAME_CONFLICT: 'P009',
   INTERNAL_TOPIC: 'P010',
   CLUSTER_UNKNOWN: 'P011',
+  UNKNOWN_TOPIC_CONFIG: 'P012',
+  CONFIG_FULL_REPLACE: 'P013',
 } as const;
 
 /** One of the stable diagnostic codes. */
