@@ -7,7 +7,7 @@ import { observeCluster, type ObserveScope } from '../kafka/observe.js';
 import { planContainers } from '../plan/containers.js';
 import type { PlanOptions } from '../plan/desired.js';
 import type { Observed, ObservedCluster, ObservedDocker } from '../plan/observed.js';
-import { TOPIC_CONFIGS } from '../spec/topic-configs.js';
+import { isCatalogued } from '../spec/topic-configs.js';
 import type { Spec } from '../spec/types.js';
 import type { ClusterLink } from './link.js';
 
@@ -58,7 +58,7 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 
 /** What the Kafka observer looks at in full: the declared topics, the project's own, and the broker's config names when the spec uses keys the catalogue lacks. */
 export function observeScope(spec: Spec): ObserveScope {
-  const configNames = spec.topics.some((t) => Object.keys(t.config).some((k) => !TOPIC_CONFIGS.has(k)));
+  const configNames = spec.topics.some((t) => Object.keys(t.config).some((k) => !isCatalogued(k)));
   return { topics: spec.topics.map((t) => t.name), project: spec.project, configNames };
 }
 

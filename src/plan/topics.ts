@@ -2,6 +2,7 @@ import { plural } from '../words.js';
 import type { SourcePos } from '../errors.js';
 import type { TopicSpec } from '../spec/types.js';
 import { assignReplicas, clusterLoad, emptyLoad, type BrokerLoad } from './assign.js';
+import { checkConfigNames } from './config-names.js';
 import { diffConfigs, sortKeys } from './configs.js';
 import type { Desired, PlanOptions } from './desired.js';
 import type { Observed, ObservedCluster, ObservedTopic } from './observed.js';
@@ -73,6 +74,7 @@ export function planTopics(desired: Desired, observed: Observed, options: PlanOp
       out.diagnostics.push(reservedName(topic));
       continue;
     }
+    out.diagnostics.push(...checkConfigNames([topic], cluster));
     const current = existing.get(topic.name);
     if (current) planExisting(ctx, topic, current);
     else planCreate(ctx, topic);

@@ -56,6 +56,8 @@ export function parseSpec(text: string, file: string, env: Record<string, string
   };
   const spec = normaliseSpec(ctx, yaml.data, absFile);
   if (problems.size > 0) throw invalid(file, problems.sorted());
+  const warnings = problems.warnings();
+  if (warnings.length > 0) spec.warnings = warnings;
   return spec;
 }
 

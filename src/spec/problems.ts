@@ -16,6 +16,7 @@ export type ProblemAnchor = 'key' | 'value' | SourcePos;
  */
 export class ProblemList {
   private readonly items: Problem[] = [];
+  private readonly warningItems: Problem[] = [];
   private readonly covered = new Set<string>();
   private readonly seen = new Set<string>();
 
@@ -45,6 +46,20 @@ export class ProblemList {
   add(path: DocPath, message: string, hint?: string, anchor: ProblemAnchor = 'value'): void {
     if (this.isCovered(path)) return;
     this.push(path, message, hint, anchor);
+  }
+
+  /** Adds a warning: reported by validate, never makes the spec invalid. */
+  warn(path: DocPath, message: string, hint?: string, anchor: ProblemAnchor = 'value'): void {
+    const at = typeof anchor === 'string' ? this.source.pos(path, anchor) : anchor;
+    const p: Problem = { message, at };
+    if (path.length > 0) p.path = formatPath(path);
+    if (hint !== undefined) p.hint = hint;
+    this.warningItems.push(p);
+  }
+
+  /** The warnings in source order. */
+  warnings(): Problem[] {
+    return [...this.warningItems].sort((a, b) => (a.at?.line ?? 1e9) - (b.at?.line ?? 1e9) || (a.at?.col ?? 0) - (b.at?.col ?? 0));
   }
 
   /** Adds an already-located problem (YAML syntax errors). */

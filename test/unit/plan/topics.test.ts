@@ -268,3 +268,33 @@ describe('topics of another project', () => {
     expect(p.diagnostics).toEqual([]);
   });
 });
+
+describe('topic configs the catalogue lacks', () => {
+  const withKey = (key: string) => spec({ topics: [topic('orders', { config: { [key]: '1' } })] });
+
+  it('accepts a key the broker lists and plans it like any other', () => {
+    const c = cluster({ topics: [observedTopic('orders', {})], topicConfigNames: ['retention.ms', 'vendor.tier'] });
+    const p = plan(desired(withKey('vendor.tier')), observed(c), options());
+    expect(p.diagnostics).toEqual([]);
+    expect(ofKind(p, 'topic.alterConfig')[0]?.changes).toEqual([{ key: 'vendor.tier', op: 'set', from: null, to: '1', source: 'default' }]);
+  });
+
+  it('refuses a key the broker does not list, suggesting from the broker\'s list', () => {
+    const c = cluster({ topicConfigNames: ['retention.ms', 'vendor.tier'] });
+    const s = withKey('vendor.teir');
+    const p = plan(desired(s), observed(c), options());
+    expect(p.diagnostics).toEqual([
+      expect.objectContaining({ code: 'P012', severity: 'error', subject: 'orders', message: 'topic orders: the broker does not support topic config "vendor.teir"; did you mean "vendor.tier"?', at: s.topics[0]?.pos.config['vendor.teir'] ?? s.topics[0]?.pos.name }),
+    ]);
+  });
+
+  it('warns when the broker\'s list is unknown (cluster created by this plan)', () => {
+    const p = plan(desired(spec({ topics: [topic('orders', { config: { 'vendor.tier': '1' } })], containers: kafkaContainers() })), observed(null), options());
+    expect(p.diagnostics.filter((d) => d.code === 'P012')).toEqual([expect.objectContaining({ severity: 'warning' })]);
+  });
+
+  it('never asks about catalogued keys', () => {
+    const p = plan(desired(spec({ topics: [topic('orders', { config: { 'retention.ms': '1' } })] })), observed(cluster({ topicConfigNames: [] })), options());
+    expect(p.diagnostics).toEqual([]);
+  });
+});
