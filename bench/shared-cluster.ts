@@ -11,6 +11,7 @@ import type { PlanOptions } from '../src/plan/desired.js';
 import { plan } from '../src/plan/planner.js';
 import { loadSpec } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/types.js';
+import { fmtRequests, total } from './requests.js';
 import { startBenchBroker, type BenchBroker } from './broker.js';
 
 // Benchmark of planning on a big shared cluster: the same 20 declared topics on a cluster that holds nothing
@@ -87,17 +88,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function total(r: Record<string, number>): number {
-  return Object.values(r).reduce((a, b) => a + b, 0);
-}
-
-function fmtRequests(r: Record<string, number>): string {
-  return Object.entries(r)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
 }
 
 async function main(): Promise<void> {

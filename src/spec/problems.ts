@@ -50,11 +50,7 @@ export class ProblemList {
 
   /** Adds a warning: reported by validate, never makes the spec invalid. */
   warn(path: DocPath, message: string, hint?: string, anchor: ProblemAnchor = 'value'): void {
-    const at = typeof anchor === 'string' ? this.source.pos(path, anchor) : anchor;
-    const p: Problem = { message, at };
-    if (path.length > 0) p.path = formatPath(path);
-    if (hint !== undefined) p.hint = hint;
-    this.warningItems.push(p);
+    this.warningItems.push(this.locate(path, message, hint, anchor));
   }
 
   /** The warnings in source order. */
@@ -71,11 +67,16 @@ export class ProblemList {
     const dedupe = `${keyOf(path)}\u0001${message}`;
     if (this.seen.has(dedupe)) return;
     this.seen.add(dedupe);
+    this.items.push(this.locate(path, message, hint, anchor));
+  }
+
+  /** A problem with its source position and document path. */
+  private locate(path: DocPath, message: string, hint: string | undefined, anchor: ProblemAnchor): Problem {
     const at = typeof anchor === 'string' ? this.source.pos(path, anchor) : anchor;
     const p: Problem = { message, at };
     if (path.length > 0) p.path = formatPath(path);
     if (hint !== undefined) p.hint = hint;
-    this.items.push(p);
+    return p;
   }
 
   /** The problems in source order (line, then column); stable for problems at the same place. */
