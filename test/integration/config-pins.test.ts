@@ -201,6 +201,31 @@ describe('per-key config changes', () => {
   }, 120_000);
 });
 
+describe('whole-set fallback', () => {
+  it('without IncrementalAlterConfigs, plans and sends the complete override set, and says so', async () => {
+    await createOutOfBand([{ topic: 'replaced', config: { 'retention.ms': '7200000', 'segment.ms': '7200000' } }]);
+    const s = spec({ replaced: { 'retention.ms': '3600000', 'max.message.bytes': '2000000' } });
+    const link = new ClusterLink(s);
+    let p: Plan;
+    try {
+      const observed = await observe(s, { link });
+      expect(observed.cluster?.incrementalAlterConfigs).toBe(true);
+      // As a broker older than Kafka 2.3 would be observed (its ApiVersions lack key 44).
+      p = makePlan({ spec: s, seeds: [] }, { ...observed, cluster: { ...observed.cluster!, incrementalAlterConfigs: false } }, OPTIONS);
+    } finally {
+      await link.close();
+    }
+    expect(p.actions).toEqual([expect.objectContaining({ method: 'replace', overrides: { 'max.message.bytes': '2000000', 'retention.ms': '3600000' } })]);
+    expect(p.diagnostics).toEqual([expect.objectContaining({ code: 'P013', severity: 'warning', subject: 'replaced' })]);
+    const { report, requests } = await applyPlan(s, p);
+    expect(report.failed).toEqual([]);
+    expect(report.converged).toBe(true);
+    expect(requests.AlterConfigs).toBe(1);
+    expect(requests.IncrementalAlterConfigs).toBeUndefined();
+    expect(await describeOverrides('replaced')).toEqual({ 'max.message.bytes': '2000000', 'retention.ms': '3600000' });
+  }, 120_000);
+});
+
 describe('topic configs the catalogue lacks', () => {
   // segment.jitter.ms is a real Kafka 4.1 topic config; the catalogue of this file (mocked above) lacks it,
   // as the catalogue of an older kafkaform lacks the configs of a newer broker.
