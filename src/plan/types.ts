@@ -187,7 +187,7 @@ export interface Diagnostic {
   subject?: string;
 }
 
-/** A spec value that already equals the effective value from the broker or default: shown, not changed. */
+/** A spec value that already equals the effective inherited value. The planner no longer produces these (declared values are pinned as overrides); kept so plan documents keep their shape. */
 export interface NoopNote {
   topic: string;
   key: string;
