@@ -6,6 +6,7 @@ import { TOPIC_RESOURCE } from '../src/kafka/protocol.js';
 import type { PlanOptions } from '../src/plan/desired.js';
 import { plan } from '../src/plan/planner.js';
 import type { Spec } from '../src/spec/types.js';
+import { fmtRequests, total } from './requests.js';
 import { startBenchBroker } from './broker.js';
 
 // Benchmark of the topic path on a real 1-node broker: apply N topics from nothing, plan with no changes,
@@ -101,17 +102,6 @@ async function naivePerTopic(spec: Spec): Promise<Phase> {
   } finally {
     await conn.close();
   }
-}
-
-function total(r: Record<string, number>): number {
-  return Object.values(r).reduce((a, b) => a + b, 0);
-}
-
-function fmtRequests(r: Record<string, number>): string {
-  return Object.entries(r)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
 }
 
 async function main(): Promise<void> {

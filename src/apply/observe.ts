@@ -3,12 +3,13 @@ import { createDockerClient } from '../docker/client.js';
 import { kafkaNodeName } from '../docker/desired.js';
 import { observeDocker } from '../docker/observe.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { observeCluster } from '../kafka/observe.js';
+import { observeCluster, type ObserveScope } from '../kafka/observe.js';
 import { observeUsage } from '../kafka/usage.js';
 import { stakeTopics } from '../plan/lint.js';
 import { planContainers } from '../plan/containers.js';
 import type { PlanOptions } from '../plan/desired.js';
 import type { Observed, ObservedCluster, ObservedDocker } from '../plan/observed.js';
+import { isCatalogued } from '../spec/topic-configs.js';
 import type { Spec } from '../spec/types.js';
 import type { ClusterLink } from './link.js';
 
@@ -46,7 +47,7 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 
   let cluster: ObservedCluster | null;
   try {
-    cluster = await observeCluster(deps.link.connection());
+    cluster = await observeCluster(deps.link.connection(), observeScope(spec));
   } catch (err) {
     if (!(err instanceof KafkaformError) || err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
     // The connection failed: drop it, so the connection after the containers start is a fresh one.
@@ -61,6 +62,12 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
     cluster.observedAtMs = Date.now();
   }
   return { cluster, docker };
+}
+
+/** What the Kafka observer looks at in full: the declared topics, the project's own, and the broker's config names when the spec uses keys the catalogue lacks. */
+export function observeScope(spec: Spec): ObserveScope {
+  const configNames = spec.topics.some((t) => Object.keys(t.config).some((k) => !isCatalogued(k)));
+  return { topics: spec.topics.map((t) => t.name), project: spec.project, configNames };
 }
 
 /** True when the planner would create, start or recreate a Kafka node (the cluster is missing or down). */

@@ -14,6 +14,7 @@ import type {
 import type { Spec } from '../spec/types.js';
 import type { KafkaConnection } from './client.js';
 import { isBrokerError, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
+import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './protocol.js';
 import { adoptTopics } from './adopt.js';
 import { reassignTopics } from './reassign.js';
@@ -244,8 +245,9 @@ async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExec
 }
 
 /**
- * Alters configs of all topics in one AlterConfigs request. AlterConfigs replaces a topic's whole override
- * set, so each action carries the complete set (computed by the planner) and exactly that is sent.
+ * Alters configs of all topics: per key in one IncrementalAlterConfigs request (method `incremental`), or, for
+ * brokers without it, in one AlterConfigs request that replaces each topic's whole override set (the planner
+ * computed the complete set, and exactly that is sent).
  */
 async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAlterConfigAction>> {
   const admin = await ctx.conn.admin();
@@ -256,16 +258,18 @@ async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecCon
       resources: as.map((a) => ({
         type: TOPIC_RESOURCE,
         name: a.topic,
-        configEntries: Object.entries(a.overrides).map(([name, value]) => ({ name, value: String(value) })),
+        configEntries: Object.entries(a.overrides ?? {}).map(([name, value]) => ({ name, value: String(value) })),
       })),
     });
   };
-  const outcomes = await batchThenEach(actions, send, async () => false, 'alter config of');
+  const outcomes = await alterConfigsIncrementally(ctx.conn, actions.filter((a) => a.method !== 'replace'));
+  const replaced = actions.filter((a) => a.method === 'replace');
+  for (const [a, e] of await batchThenEach(replaced, send, async () => false, 'alter config of')) outcomes.set(a, e);
   const done = actions.filter((a) => outcomes.get(a) === null);
   if (done.length > 0) {
     // Brokers learn config changes from the controller asynchronously: wait until they are visible, so the
     // plan that follows apply sees them.
-    await waitForOverrides(ctx.conn, done.map((a) => ({ topic: a.topic, overrides: a.overrides })), 10_000);
+    await waitForOverrides(ctx.conn, done.map(expectedAfter), 10_000);
   }
   return outcomes;
 }

@@ -1,7 +1,11 @@
+import { createRequire } from 'node:module';
 import type { KafkaConnection } from './client.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 
-// kafkajs offers no groupless fetch and no raw-batch transactional produce. Both reach into its internal
+const require = createRequire(import.meta.url);
+const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): unknown };
+
+// kafkajs offers no groupless fetch, no raw-batch transactional produce and no IncrementalAlterConfigs. Both reach into its internal
 // cluster object (broker connections, metadata, request framing); this is the one door to it, so a kafkajs
 // upgrade or a client swap has one place to look.
 
@@ -18,16 +22,79 @@ export function internalCluster<T>(conn: KafkaConnection): T {
 }
 
 /** A request kafkajs can frame: apiKey/version/name and an encoder, plus a response decoder. */
-export interface RawRequest {
+export interface KafkajsProtocol {
   request: { apiKey: number; apiVersion: number; apiName: string; expectResponse?(): boolean; encode(): Promise<unknown> };
   response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
 }
 
 /** Sends a request through a kafkajs internal broker's own request path (which re-authenticates SASL sessions when needed). */
-export async function brokerRequest(broker: object, protocol: RawRequest | object): Promise<unknown> {
+export async function brokerRequest(broker: object, protocol: KafkajsProtocol | object): Promise<unknown> {
   const proto = Object.getPrototypeOf(broker) as Record<symbol, unknown>;
   const symbol = Object.getOwnPropertySymbols(proto).find((s) => s.description === 'private:Broker:sendRequest');
   if (!symbol) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no broker request method; this is a bug, please report it');
   const send = proto[symbol] as (this: object, p: unknown) => Promise<unknown>;
   return send.call(broker, protocol);
+}
+
+/** A request whose body we encode ourselves (for APIs kafkajs lacks): header fields are added by kafkajs. */
+export interface RawRequest {
+  apiKey: number;
+  apiVersion: number;
+  /** Name used for request counting and kafkajs' debug log, e.g. "IncrementalAlterConfigs". */
+  apiName: string;
+  /** The request body after the header, encoded for a non-flexible version (kafkajs writes header v1 only). */
+  body: Buffer;
+}
+
+/** The slice of a kafkajs internal broker this door uses. */
+interface RawBroker {
+  versions: Record<number, { minVersion: number; maxVersion: number }> | null;
+  connect(): Promise<void>;
+}
+
+/** The slice of a kafkajs internal cluster this door uses. */
+interface RawCluster {
+  brokerPool: { seedBroker: RawBroker };
+}
+
+/** The connected seed broker of the connection's shared internal cluster (it has answered ApiVersions). */
+async function seedBroker(conn: KafkaConnection): Promise<RawBroker> {
+  const cluster = await conn.internal<RawCluster>();
+  const broker = cluster.brokerPool?.seedBroker;
+  if (!broker) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no seed broker; this is a bug, please report it');
+  await broker.connect();
+  return broker;
+}
+
+/** The version range the broker supports for `apiKey` (from its ApiVersions answer), or null when it lacks the API. */
+export async function apiVersionRange(conn: KafkaConnection, apiKey: number): Promise<{ min: number; max: number } | null> {
+  const range = (await seedBroker(conn)).versions?.[apiKey];
+  return range ? { min: range.minVersion, max: range.maxVersion } : null;
+}
+
+/**
+ * Sends a request we encoded through kafkajs' framing, authentication and socket handling, and returns the
+ * response body after the correlation id (for a non-flexible version: no tagged fields in the header). Counted
+ * in conn.requests under `apiName`. Broker-level failures (connection lost, timeout) throw kafkajs' errors.
+ */
+export async function sendRaw(conn: KafkaConnection, req: RawRequest): Promise<Buffer> {
+  const broker = await seedBroker(conn);
+  conn.count(req.apiName);
+  return (await brokerRequest(broker, {
+    request: {
+      apiKey: req.apiKey,
+      apiVersion: req.apiVersion,
+      apiName: req.apiName,
+      // kafkajs appends an encoder's bytes by reading `buf`/`buffer`; a plain holder of the finished body suffices.
+      encode: () => Promise.resolve({ buf: req.body, buffer: req.body }),
+    },
+    response: { decode: (payload: Buffer) => Promise.resolve(payload), parse: (payload: Buffer) => Promise.resolve(payload) },
+  })) as Buffer;
+}
+
+/** kafkajs' protocol error for a Kafka error code (its `type` is the Kafka error name, e.g. "INVALID_CONFIG"). */
+export function protocolError(code: number, message: string | null): Error {
+  const err = createErrorFromCode(code) as Error;
+  if (message) err.message = `${err.message} (${message})`;
+  return err;
 }

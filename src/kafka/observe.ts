@@ -3,21 +3,34 @@ import type { ConfigSource, ObservedBroker, ObservedCluster, ObservedConfig, Obs
 import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
+import { supportsIncrementalAlterConfigs } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './protocol.js';
 import { noteStateTopicExists, readState, type ClusterState } from './state.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
 const ATTEMPTS = 3;
 
+/** Which topics to observe in full; every other topic is listed by name (and partitions, from the same Metadata). */
+export interface ObserveScope {
+  /** Topics the spec declares. */
+  topics: readonly string[];
+  /** The spec's project: topics it owns (from the state topic) are observed in full too. */
+  project?: string;
+  /** Also report every topic config name the broker supports (the spec declares a key the catalogue lacks). */
+  configNames?: boolean;
+}
+
 /**
  * Observes the cluster with a constant number of round trips whatever the topic count: one describeCluster,
- * one all-topics Metadata, one DescribeConfigs for every topic, one ListPartitionReassignments, and the state
- * topic read (ListOffsets + Fetch). Internal topics are included; the planner decides what to ignore.
+ * one all-topics Metadata (names and partitions only), one DescribeConfigs and one ListPartitionReassignments
+ * for the declared topics, one more DescribeConfigs only when the project owns undeclared topics, the state
+ * topic read (ListOffsets + Fetch), and ApiVersions of one broker. Nothing per topic is asked about topics
+ * that are neither declared nor owned, so requests do not grow with the cluster's other topics.
  */
-export async function observeCluster(conn: KafkaConnection): Promise<ObservedCluster> {
+export async function observeCluster(conn: KafkaConnection, scope: ObserveScope = { topics: [] }): Promise<ObservedCluster> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await observeOnce(conn);
+      return await observeOnce(conn, scope);
     } catch (err) {
       if (attempt >= ATTEMPTS || kafkaErrorName(err) !== 'UNKNOWN_TOPIC_OR_PARTITION') {
         throw requestFailed('observe cluster', null, err);
@@ -26,40 +39,65 @@ export async function observeCluster(conn: KafkaConnection): Promise<ObservedClu
   }
 }
 
+type ConfigResources = DescribeConfigResponse['resources'];
+
 /** One observation; throws UNKNOWN_TOPIC_OR_PARTITION when a topic disappeared meanwhile (the caller retries). */
-async function observeOnce(conn: KafkaConnection): Promise<ObservedCluster> {
+async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<ObservedCluster> {
   const admin = await conn.admin();
   const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata()]);
   const names = metadata.topics.map((t) => t.name).sort();
-  const hasState = names.includes(STATE_TOPIC);
+  const existing = new Set(names);
+  const hasState = existing.has(STATE_TOPIC);
   if (hasState) noteStateTopicExists(conn);
-
-  const [configs, reassigning, state] = await Promise.all([
-    names.length === 0
-      ? Promise.resolve<DescribeConfigResponse['resources']>([])
-      : admin
-          .describeConfigs({
-            resources: names.map((name) => ({ type: TOPIC_RESOURCE, name })),
-            includeSynonyms: false,
-          })
-          .then((r) => r.resources),
-    admin.listPartitionReassignments({}).then((r) =>
-      r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic),
-    ),
-    hasState ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
-  ]);
-
-  const configsByTopic = new Map(configs.map((r) => [r.resourceName, r.configEntries]));
   const partitionsByTopic = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
+
+  const declared = [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();
+  // The broker's list of topic config names comes with any described topic; borrow one when none is declared.
+  const probe = scope.configNames && declared.length === 0 ? (hasState ? STATE_TOPIC : names[0]) : undefined;
+  const describe = (topics: string[]): Promise<ConfigResources> =>
+    topics.length === 0
+      ? Promise.resolve([])
+      : admin.describeConfigs({ resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name })), includeSynonyms: false }).then((r) => r.resources);
+  const reassignments = (topics: string[]): Promise<string[]> =>
+    topics.length === 0
+      ? Promise.resolve([])
+      : admin
+          .listPartitionReassignments({ topics: topics.map((topic) => ({ topic, partitions: (partitionsByTopic.get(topic) ?? []).map((p) => p.partitionId) })) })
+          .then((r) => r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic));
+
+  const [configs, reassigning, state, incremental] = await Promise.all([
+    describe(probe === undefined ? declared : [...declared, probe]),
+    reassignments(declared),
+    hasState ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
+    supportsIncrementalAlterConfigs(conn),
+  ]);
+  // Owned topics the spec no longer declares: planned for deletion or kept, so observed like declared ones.
+  const scoped = new Set(declared);
+  const owned = scope.project === undefined ? [] : names.filter((t) => state.owners[t] === scope.project && !scoped.has(t));
+  const [ownedConfigs, ownedReassigning] = await Promise.all([describe(owned), reassignments(owned)]);
+
+  const configsByTopic = new Map([...configs, ...ownedConfigs].map((r) => [r.resourceName, r.configEntries]));
   const topics: ObservedTopic[] = names.map((name) => ({
     name,
     partitions: observedPartitions(partitionsByTopic.get(name) ?? []),
-    configs: observedConfigs(configsByTopic.get(name) ?? []),
+    configs: scoped.has(name) || owned.includes(name) ? observedConfigs(configsByTopic.get(name) ?? []) : {},
   }));
   const brokers: ObservedBroker[] = cluster.brokers
     .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }))
     .sort((a, b) => a.nodeId - b.nodeId);
-  return { brokers, topics, owners: state.owners, seeds: state.seeds, reassigning: [...new Set(reassigning)].sort() };
+  const out: ObservedCluster = {
+    brokers,
+    topics,
+    owners: state.owners,
+    seeds: state.seeds,
+    reassigning: [...new Set([...reassigning, ...ownedReassigning])].sort(),
+    incrementalAlterConfigs: incremental,
+  };
+  if (scope.configNames) {
+    const any = configs[0];
+    out.topicConfigNames = any ? any.configEntries.map((e) => e.configName).sort() : null;
+  }
+  return out;
 }
 
 /** Partitions sorted by id, with copies of the replica lists. */

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ObservedCluster, TopicUsage } from '../plan/observed.js';
 import type { KafkaConnection } from './client.js';
 import { requestFailed } from './errors.js';
-import { brokerRequest, type RawRequest } from './internals.js';
+import { brokerRequest, type KafkajsProtocol } from './internals.js';
 
 // What topics hold, for the safety lint: sizes from DescribeLogDirs (kafkajs has no such request, so it is
 // framed here on kafkajs' encoder) and the oldest message's timestamp from ListOffsets by timestamp.
@@ -131,7 +131,7 @@ async function oldestTimestamps(conn: KafkaConnection, internal: InternalCluster
 }
 
 /** DescribeLogDirs v1 for these partitions; the response is flattened to one entry per replica on the broker. */
-export function describeLogDirs(topics: { topic: string; partitions: number[] }[]): RawRequest {
+export function describeLogDirs(topics: { topic: string; partitions: number[] }[]): KafkajsProtocol {
   return {
     request: {
       apiKey: DESCRIBE_LOG_DIRS,

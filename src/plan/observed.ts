@@ -29,7 +29,10 @@ export interface ObservedTopic {
   name: string;
   /** Sorted by partition. */
   partitions: ObservedPartition[];
-  /** Every config entry the broker reports for the topic, keyed by name. */
+  /**
+   * Every config entry the broker reports for the topic, keyed by name. Observed only for topics the spec
+   * declares or the project owns; empty for every other topic (those are listed by name only).
+   */
   configs: Record<string, ObservedConfig>;
 }
 
@@ -66,6 +69,13 @@ export interface ObservedCluster {
   usage?: Record<string, TopicUsage>;
   /** When usage was observed (epoch ms): the lint's "now" for message ages, so the planner stays pure. */
   observedAtMs?: number;
+  /** False when the broker lacks IncrementalAlterConfigs (API key 44): config changes replace whole override sets. Absent: it has it. */
+  incrementalAlterConfigs?: boolean;
+  /**
+   * Every topic config name the broker supports (DescribeConfigs of one topic lists them all), sorted; null or
+   * absent when no topic could be described. Observed only when the spec declares a key the catalogue lacks.
+   */
+  topicConfigNames?: string[] | null;
 }
 
 /** What one topic holds, measured with DescribeLogDirs and ListOffsets by timestamp. */

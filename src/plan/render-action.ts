@@ -39,7 +39,7 @@ export function describeAction(a: Action): ActionLine[] {
     case 'topic.addPartitions':
       return [{ symbol: '~', text: `topic ${a.topic}: partitions ${a.from} → ${a.to}` }];
     case 'topic.alterConfig':
-      return a.changes.map((c) => ({ symbol: '~', text: `topic ${a.topic}: config ${describeConfigChange(c)}` }));
+      return a.changes.map((c) => ({ symbol: '~', text: `topic ${a.topic}: ${c.op === 'pin' ? '' : 'config '}${describeConfigChange(c)}` }));
     case 'topic.reassign': {
       const rf = a.from === a.to ? `replicationFactor made uniform at ${a.to}` : `replicationFactor ${a.from} → ${a.to}`;
       const moves = a.moveBytes !== undefined ? `, copies ${formatBytes(a.moveBytes)}, throttled` : '';
@@ -64,10 +64,14 @@ export function describeDetails(a: Action): string[] {
   return out;
 }
 
-/** "retention.ms 86400000 → 604800000 (topic override)" or "unset cleanup.policy (was compact, topic override)". */
+/**
+ * "retention.ms 86400000 → 604800000 (topic override)", "pin retention.ms 604800000 (now inherited from the
+ * broker default)" or "unset cleanup.policy (was compact, topic override)".
+ */
 function describeConfigChange(c: ConfigChange): string {
   const from = c.from ?? (c.source === 'topic' ? '(hidden)' : '(none)');
   if (c.op === 'unset') return `unset ${c.key} (was ${from}, ${sourceLabel(c.source)})`;
+  if (c.op === 'pin') return `pin ${c.key} ${c.to ?? '(none)'} (now inherited from the ${sourceLabel(c.source)})`;
   return `${c.key} ${from} → ${c.to ?? '(none)'} (${sourceLabel(c.source)})`;
 }
 

@@ -2,6 +2,7 @@ import { plural } from '../words.js';
 import type { SourcePos } from '../errors.js';
 import type { TopicSpec } from '../spec/types.js';
 import { assignReplicas, clusterLoad, emptyLoad, type BrokerLoad } from './assign.js';
+import { checkConfigNames } from './config-names.js';
 import { diffConfigs, sortKeys } from './configs.js';
 import type { Desired, PlanOptions } from './desired.js';
 import type { Observed, ObservedCluster, ObservedTopic } from './observed.js';
@@ -78,6 +79,7 @@ export function planTopics(desired: Desired, observed: Observed, options: PlanOp
       out.diagnostics.push(reservedName(topic));
       continue;
     }
+    out.diagnostics.push(...checkConfigNames([topic], cluster));
     const current = existing.get(topic.name);
     if (current) planExisting(ctx, topic, current);
     else planCreate(ctx, topic);
@@ -145,9 +147,11 @@ function planExisting(ctx: Context, topic: TopicSpec, current: ObservedTopic): v
     });
   }
 
-  const config = diffConfigs(topic.name, topic.config, current.configs);
+  const method = cluster.incrementalAlterConfigs === false ? 'replace' : 'incremental';
+  const config = diffConfigs(topic.name, topic.config, current.configs, method);
   out.noops.push(...config.noops);
   if (config.action) out.alterConfigs.push(config.action);
+  if (config.action?.method === 'replace') out.diagnostics.push(fullReplace(topic));
 
   if (topic.replicationFactor !== null) planReplication(ctx, topic, current, added);
 
@@ -219,6 +223,18 @@ function planReplication(ctx: Context, topic: TopicSpec, current: ObservedTopic,
       ? `the spec asks for replicationFactor ${target}`
       : `partitions have between ${Math.min(...sizes)} and ${actual} replicas; all get ${target}`,
   });
+}
+
+/** CONFIG_FULL_REPLACE: without IncrementalAlterConfigs, apply sends the topic's whole override set. */
+function fullReplace(topic: TopicSpec): Diagnostic {
+  return {
+    code: DiagnosticCodes.CONFIG_FULL_REPLACE,
+    severity: 'warning',
+    subject: topic.name,
+    message: `topic ${topic.name}: the broker lacks IncrementalAlterConfigs, so apply replaces the whole override set; an override set by someone else after this plan is lost`,
+    hint: 'upgrade the brokers to Kafka 2.3 or later for per-key config changes',
+    at: topic.pos.name,
+  };
 }
 
 /** REPLICATION_EXCEEDS_BROKERS for a topic. */

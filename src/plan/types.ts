@@ -80,10 +80,13 @@ export interface TopicAddPartitionsAction {
   reason: string;
 }
 
-/** One entry of a config change: set (from → to) or unset (to = null, the override is removed). */
+/**
+ * One entry of a config change: set (from → to), pin (the effective value already equals the spec's but is
+ * inherited, so it becomes a topic override), or unset (to = null, the override is removed).
+ */
 export interface ConfigChange {
   key: string;
-  op: 'set' | 'unset';
+  op: 'set' | 'pin' | 'unset';
   /** Current effective value; null when none is reported. */
   from: string | null;
   to: string | null;
@@ -92,14 +95,18 @@ export interface ConfigChange {
 }
 
 /**
- * Change a topic's config overrides. `overrides` is the complete override set after the change:
- * AlterConfigs replaces the whole set, so the executor sends exactly this.
+ * Change a topic's config overrides. `incremental` (IncrementalAlterConfigs): apply sends exactly `changes`,
+ * SET per set/pin and DELETE per unset, and leaves every other override alone. `replace` (AlterConfigs, only
+ * for brokers without IncrementalAlterConfigs): `overrides` is the complete override set after the change and
+ * is sent as is, so an override set after the plan is lost.
  */
 export interface TopicAlterConfigAction {
   kind: 'topic.alterConfig';
   topic: string;
+  method: 'incremental' | 'replace';
   changes: ConfigChange[];
-  overrides: Record<string, string>;
+  /** Only with method `replace`: the whole override set to send. */
+  overrides?: Record<string, string>;
   reason: string;
 }
 
@@ -179,6 +186,8 @@ export const DiagnosticCodes = {
   INTERNAL_TOPIC: 'P010',
   CLUSTER_UNKNOWN: 'P011',
   OWNED_BY_OTHER_PROJECT: 'P012',
+  UNKNOWN_TOPIC_CONFIG: 'P013',
+  CONFIG_FULL_REPLACE: 'P014',
 } as const;
 
 /** One of the stable diagnostic codes. */
@@ -199,7 +208,7 @@ export interface Diagnostic {
   allowedBy?: string;
 }
 
-/** A spec value that already equals the effective value from the broker or default: shown, not changed. */
+/** A spec value that already equals the effective inherited value. The planner no longer produces these (declared values are pinned as overrides); kept so plan documents keep their shape. */
 export interface NoopNote {
   topic: string;
   key: string;

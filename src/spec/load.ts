@@ -68,6 +68,8 @@ export function parseSpec(text: string, file: string, env: Record<string, string
   };
   const spec = applyEnvironment(ctx, normaliseSpec(ctx, data, absFile), (data as { environments?: unknown }).environments, options.environment);
   if (problems.size > 0) throw invalid(file, problems.sorted().map((p) => scrubProblem(p, substituted)));
+  const warnings = problems.warnings();
+  if (warnings.length > 0) spec.warnings = warnings;
   return spec;
 }
 

@@ -16,6 +16,7 @@ export type ProblemAnchor = 'key' | 'value' | SourcePos;
  */
 export class ProblemList {
   private readonly items: Problem[] = [];
+  private readonly warningItems: Problem[] = [];
   private readonly covered = new Set<string>();
   private readonly seen = new Set<string>();
 
@@ -47,6 +48,16 @@ export class ProblemList {
     this.push(path, message, hint, anchor);
   }
 
+  /** Adds a warning: reported by validate, never makes the spec invalid. */
+  warn(path: DocPath, message: string, hint?: string, anchor: ProblemAnchor = 'value'): void {
+    this.warningItems.push(this.locate(path, message, hint, anchor));
+  }
+
+  /** The warnings in source order. */
+  warnings(): Problem[] {
+    return [...this.warningItems].sort((a, b) => (a.at?.line ?? 1e9) - (b.at?.line ?? 1e9) || (a.at?.col ?? 0) - (b.at?.col ?? 0));
+  }
+
   /** Adds an already-located problem (YAML syntax errors). */
   addRaw(problem: Problem): void {
     this.items.push(problem);
@@ -56,11 +67,16 @@ export class ProblemList {
     const dedupe = `${keyOf(path)}\u0001${message}`;
     if (this.seen.has(dedupe)) return;
     this.seen.add(dedupe);
+    this.items.push(this.locate(path, message, hint, anchor));
+  }
+
+  /** A problem with its source position and document path. */
+  private locate(path: DocPath, message: string, hint: string | undefined, anchor: ProblemAnchor): Problem {
     const at = typeof anchor === 'string' ? this.source.pos(path, anchor) : anchor;
     const p: Problem = { message, at };
     if (path.length > 0) p.path = formatPath(path);
     if (hint !== undefined) p.hint = hint;
-    this.items.push(p);
+    return p;
   }
 
   /** The problems in source order (line, then column); stable for problems at the same place. */

@@ -60,7 +60,11 @@ export function topicConfigSchema(): Record<string, unknown> {
       'Kafka topic-level config overrides (Kafka 4.1 names). Durations accept ms or units (500ms, 30s, 5m, 2h, 7d, 1w); sizes accept bytes or units (KB=1000, KiB=1024).',
     type: 'object',
     'x-key-noun': 'topic config',
-    additionalProperties: false,
+    // Configs the catalogue lacks (newer Kafka, Kafka-compatible brokers) are allowed: validate warns and plan asks the broker.
+    additionalProperties: {
+      type: ['string', 'number', 'boolean', 'array'],
+      description: 'A topic config not in the Kafka 4.1 catalogue: `kafkaform validate` warns, `kafkaform plan` asks the live broker whether it supports it.',
+    },
     properties,
   };
 }

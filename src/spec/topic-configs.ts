@@ -117,6 +117,24 @@ export function unknownTopicConfigMessage(name: string): string {
   return `unknown topic config ${quote(name)}${didYouMean(name, TOPIC_CONFIG_NAMES)}`;
 }
 
+/** Whether a topic config name is a Kafka 4.1 one kafkaform checks offline; any other name is left to the broker. */
+export function isCatalogued(name: string): boolean {
+  return TOPIC_CONFIGS.has(name);
+}
+
+/** The warning for a name the catalogue lacks: accepted offline, the live broker decides at plan time. */
+export function uncataloguedTopicConfigMessage(name: string): string {
+  return `topic config ${quote(name)} is not in kafkaform's catalogue of Kafka 4.1 topic configs${didYouMean(name, TOPIC_CONFIG_NAMES)}; the broker will decide at plan time`;
+}
+
+/** A value of a config the catalogue lacks: scalars as Kafka strings (a list as comma-separated items); anything else fails. */
+export function uncataloguedValue(value: unknown): Parsed<string> {
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint') return { ok: true, value: String(value) };
+  if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value: String(value) };
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return { ok: true, value: value.map(String).join(',') };
+  return { ok: false, error: `expected a string, number, boolean or list, got ${describeValue(value)}` };
+}
+
 /** Human form of a range, e.g. "from 1 to 17", "≥ 0", "≥ 1, or -1". */
 export function describeRange(r: NonNullable<TopicConfigDef['range']>): string {
   const base = r.max === INT_MAX || r.max === LONG_MAX ? `≥ ${r.min}` : `from ${r.min} to ${r.max}`;

@@ -2,7 +2,15 @@ import type { SourcePos } from '../errors.js';
 import { isLintCode } from '../plan/lint-codes.js';
 import { asMap, type SpecContext } from './context.js';
 import { quote } from './text.js';
-import { normaliseTopicConfigValue, TOPIC_CONFIGS, unknownTopicConfigMessage, type TopicConfigKind } from './topic-configs.js';
+import {
+  normaliseTopicConfigValue,
+  REMOVED_TOPIC_CONFIGS,
+  TOPIC_CONFIGS,
+  uncataloguedTopicConfigMessage,
+  uncataloguedValue,
+  unknownTopicConfigMessage,
+  type TopicConfigKind,
+} from './topic-configs.js';
 import type { TopicSpec } from './types.js';
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -27,15 +35,26 @@ function normaliseConfig(ctx: SpecContext, topic: string, raw: unknown, pos: Rec
     const path = ['topics', topic, 'config', name];
     pos[name] = ctx.source.pos(path, 'key');
     const def = TOPIC_CONFIGS.get(name);
-    if (!def) {
-      ctx.problems.add(path, unknownTopicConfigMessage(name), 'topic configs are listed at https://kafka.apache.org/41/configuration/topic-configs', 'key');
-      continue;
-    }
     // Integers beyond 2^53 lose digits in JS numbers; the source text keeps them exact.
     let exact: unknown = value;
     if (typeof value === 'number' && !Number.isSafeInteger(value)) {
       const src = ctx.source.plainSource(path);
       if (src !== undefined && /^[+-]?\d+$/.test(src)) exact = BigInt(src);
+    }
+    if (!def) {
+      if (REMOVED_TOPIC_CONFIGS[name] !== undefined) {
+        ctx.problems.add(path, unknownTopicConfigMessage(name), 'topic configs are listed at https://kafka.apache.org/41/configuration/topic-configs', 'key');
+        continue;
+      }
+      // Newer Kafka versions and Kafka-compatible brokers have configs the catalogue lacks: plan asks the broker.
+      const r = uncataloguedValue(exact);
+      if (!r.ok) {
+        ctx.problems.add(path, r.error, 'write the value as Kafka expects it, e.g. a string');
+        continue;
+      }
+      ctx.problems.warn(path, uncataloguedTopicConfigMessage(name), 'if it is a typo, rename it; otherwise `kafkaform plan` checks it against the live broker', 'key');
+      config[name] = r.value;
+      continue;
     }
     const r = normaliseTopicConfigValue(def, exact);
     if (r.ok) config[name] = r.value;

@@ -1,4 +1,4 @@
-import type { SourcePos } from '../errors.js';
+import type { Problem, SourcePos } from '../errors.js';
 import type { LintCode } from '../plan/lint-codes.js';
 
 /** The validated, normalised spec: what the user wants. Config values are in Kafka's units (ms, bytes), as strings. */
@@ -17,6 +17,8 @@ export interface Spec {
   seeds: SeedSpec[];
   /** Spec-level opt-in to delete topics this project created and no longer declares (`allowDelete: true`). */
   allowDelete: boolean;
+  /** Findings that do not make the spec invalid (topic configs the catalogue lacks: the broker decides), in source order. */
+  warnings?: Problem[];
 }
 
 /** How to reach the cluster. Secrets (sasl.password, tls.key) must never be printed. */

@@ -68,6 +68,7 @@ describe('renderPlanText', () => {
     const alter: Action = {
       kind: 'topic.alterConfig',
       topic: 'orders',
+      method: 'replace',
       changes: [
         { key: 'secret', op: 'set', from: null, to: 'x', source: 'topic' },
         { key: 'cleanup.policy', op: 'unset', from: 'compact', to: null, source: 'topic' },

@@ -64,19 +64,33 @@ describe('partitions', () => {
 });
 
 describe('configs', () => {
-  /** Plans one topic with the given spec config against the given observed configs. */
-  function configPlan(specConfig: Record<string, string>, configs: Parameters<typeof observedTopic>[1]) {
-    const p = plan(desired(spec({ topics: [topic('orders', { config: specConfig })] })), observed(cluster({ topics: [observedTopic('orders', configs)] })), options());
+  /** Plans one topic with the given spec config against the given observed configs (a broker without IncrementalAlterConfigs with `replace`). */
+  function configPlan(specConfig: Record<string, string>, configs: Parameters<typeof observedTopic>[1], method: 'incremental' | 'replace' = 'incremental') {
+    const c = cluster({ topics: [observedTopic('orders', configs)], ...(method === 'replace' ? { incrementalAlterConfigs: false } : {}) });
+    const p = plan(desired(spec({ topics: [topic('orders', { config: specConfig })] })), observed(c), options());
     return { p, alter: ofKind(p, 'topic.alterConfig')[0] as TopicAlterConfigAction | undefined };
   }
 
-  it('sets a value that differs from the override, keeping the other overrides', () => {
+  it('changes only the key that differs, per key, without the override set', () => {
     const { alter } = configPlan(
       { 'retention.ms': '604800000', 'max.message.bytes': '2000000' },
       { overrides: { 'retention.ms': '86400000', 'max.message.bytes': '2000000' } },
     );
+    expect(alter?.method).toBe('incremental');
     expect(alter?.changes).toEqual([{ key: 'retention.ms', op: 'set', from: '86400000', to: '604800000', source: 'topic' }]);
+    expect(alter).not.toHaveProperty('overrides');
+  });
+
+  it('without IncrementalAlterConfigs: carries the complete override set and warns that it replaces it', () => {
+    const { p, alter } = configPlan(
+      { 'retention.ms': '604800000', 'max.message.bytes': '2000000' },
+      { overrides: { 'retention.ms': '86400000', 'max.message.bytes': '2000000' } },
+      'replace',
+    );
+    expect(alter?.method).toBe('replace');
     expect(alter?.overrides).toEqual({ 'max.message.bytes': '2000000', 'retention.ms': '604800000' });
+    expect(alter?.reason).toContain('the whole override set is replaced');
+    expect(p.diagnostics).toEqual([expect.objectContaining({ code: 'P014', severity: 'warning', subject: 'orders' })]);
   });
 
   it('plans nothing when the override already equals the spec', () => {
@@ -86,36 +100,44 @@ describe('configs', () => {
   });
 
   for (const source of ['default', 'broker'] as const) {
-    it(`records a noop when the spec value equals the ${source} value`, () => {
-      const { p } = configPlan({ 'cleanup.policy': 'delete' }, { configs: { 'cleanup.policy': cfg('delete', source) } });
-      expect(p.actions).toEqual([]);
-      expect(p.noops).toEqual([{ topic: 'orders', key: 'cleanup.policy', value: 'delete', source }]);
+    it(`pins a spec value equal to the inherited ${source} value as a topic override`, () => {
+      const { p, alter } = configPlan({ 'cleanup.policy': 'delete' }, { configs: { 'cleanup.policy': cfg('delete', source) } });
+      expect(alter?.changes).toEqual([{ key: 'cleanup.policy', op: 'pin', from: 'delete', to: 'delete', source }]);
+      expect(p.summary.change).toBe(1);
+      expect(p.noops).toEqual([]);
     });
 
     it(`sets a value that differs from the ${source} value, with that source`, () => {
       const { alter } = configPlan({ 'cleanup.policy': 'compact' }, { configs: { 'cleanup.policy': cfg('delete', source) } });
       expect(alter?.changes).toEqual([{ key: 'cleanup.policy', op: 'set', from: 'delete', to: 'compact', source }]);
-      expect(alter?.overrides).toEqual({ 'cleanup.policy': 'compact' });
     });
   }
+
+  it('once pinned, a changed broker default is no drift for the declared key', () => {
+    const { p } = configPlan({ 'retention.ms': '604800000' }, { configs: { 'retention.ms': cfg('604800000', 'topic'), 'segment.ms': cfg('1', 'broker') } });
+    expect(p.actions).toEqual([]);
+  });
 
   it('sets a key the broker does not report at all, from null', () => {
     const { alter } = configPlan({ 'x.custom': '1' }, {});
     expect(alter?.changes).toEqual([{ key: 'x.custom', op: 'set', from: null, to: '1', source: 'default' }]);
   });
 
-  it('unsets an override the spec no longer declares and drops it from the override set', () => {
-    const { alter } = configPlan({ 'retention.ms': '1000' }, { overrides: { 'retention.ms': '1000', 'cleanup.policy': 'compact', 'segment.ms': '60000' } });
-    expect(alter?.changes).toEqual([
+  it('unsets an override the spec no longer declares; with replace, drops it from the override set', () => {
+    const overrides = { 'retention.ms': '1000', 'cleanup.policy': 'compact', 'segment.ms': '60000' };
+    const unsets = [
       { key: 'cleanup.policy', op: 'unset', from: 'compact', to: null, source: 'topic' },
       { key: 'segment.ms', op: 'unset', from: '60000', to: null, source: 'topic' },
-    ]);
+    ];
+    expect(configPlan({ 'retention.ms': '1000' }, { overrides }).alter?.changes).toEqual(unsets);
+    const { alter } = configPlan({ 'retention.ms': '1000' }, { overrides }, 'replace');
+    expect(alter?.changes).toEqual(unsets);
     expect(alter?.overrides).toEqual({ 'retention.ms': '1000' });
   });
 
-  it('carries every unrelated override in the complete override set', () => {
+  it('with replace, carries every unrelated override in the complete override set', () => {
     const overrides = { a: '1', b: '2', c: '3', 'retention.ms': '5' };
-    const { alter } = configPlan({ a: '1', b: '2', c: '3', 'retention.ms': '6' }, { overrides });
+    const { alter } = configPlan({ a: '1', b: '2', c: '3', 'retention.ms': '6' }, { overrides }, 'replace');
     expect(alter?.overrides).toEqual({ a: '1', b: '2', c: '3', 'retention.ms': '6' });
     expect(alter?.changes.map((c) => c.key)).toEqual(['retention.ms']);
   });
@@ -125,14 +147,15 @@ describe('configs', () => {
     expect(p.actions).toEqual([]);
   });
 
-  it('shows, rather than silently drops, an unreadable override that a needed change cannot carry', () => {
-    const { alter } = configPlan({ 'retention.ms': '1' }, { configs: { secret: cfg(null, 'topic', true) } });
+  it('keeps an unreadable override per key; with replace, shows rather than silently drops it', () => {
+    expect(configPlan({ 'retention.ms': '1' }, { configs: { secret: cfg(null, 'topic', true) } }).alter?.changes.map((c) => c.key)).toEqual(['retention.ms']);
+    const { alter } = configPlan({ 'retention.ms': '1' }, { configs: { secret: cfg(null, 'topic', true) } }, 'replace');
     expect(alter?.changes).toContainEqual({ key: 'secret', op: 'unset', from: null, to: null, source: 'topic' });
     expect(alter?.overrides).toEqual({ 'retention.ms': '1' });
   });
 
   it('sets an unreadable override the spec declares (it cannot be compared)', () => {
-    const { alter } = configPlan({ secret: 'x' }, { configs: { secret: cfg(null, 'topic', true) } });
+    const { alter } = configPlan({ secret: 'x' }, { configs: { secret: cfg(null, 'topic', true) } }, 'replace');
     expect(alter?.changes).toEqual([{ key: 'secret', op: 'set', from: null, to: 'x', source: 'topic' }]);
     expect(alter?.overrides).toEqual({ secret: 'x' });
   });
@@ -275,5 +298,35 @@ describe('ownership: adopt and take over', () => {
     const p = shared({ takeOwnership: true });
     expect(p.diagnostics).toEqual([]);
     expect(p.actions[0]).toEqual({ kind: 'topic.adopt', topic: 'shared', from: 'billing', reason: 'owned by project billing, taken over with --take-ownership' });
+  });
+});
+
+describe('topic configs the catalogue lacks', () => {
+  const withKey = (key: string) => spec({ topics: [topic('orders', { config: { [key]: '1' } })] });
+
+  it('accepts a key the broker lists and plans it like any other', () => {
+    const c = cluster({ topics: [observedTopic('orders', {})], topicConfigNames: ['retention.ms', 'vendor.tier'] });
+    const p = plan(desired(withKey('vendor.tier')), observed(c), options());
+    expect(p.diagnostics).toEqual([]);
+    expect(ofKind(p, 'topic.alterConfig')[0]?.changes).toEqual([{ key: 'vendor.tier', op: 'set', from: null, to: '1', source: 'default' }]);
+  });
+
+  it('refuses a key the broker does not list, suggesting from the broker\'s list', () => {
+    const c = cluster({ topicConfigNames: ['retention.ms', 'vendor.tier'] });
+    const s = withKey('vendor.teir');
+    const p = plan(desired(s), observed(c), options());
+    expect(p.diagnostics).toEqual([
+      expect.objectContaining({ code: 'P013', severity: 'error', subject: 'orders', message: 'topic orders: the broker does not support topic config "vendor.teir"; did you mean "vendor.tier"?', at: s.topics[0]?.pos.config['vendor.teir'] ?? s.topics[0]?.pos.name }),
+    ]);
+  });
+
+  it('warns when the broker\'s list is unknown (cluster created by this plan)', () => {
+    const p = plan(desired(spec({ topics: [topic('orders', { config: { 'vendor.tier': '1' } })], containers: kafkaContainers() })), observed(null), options());
+    expect(p.diagnostics.filter((d) => d.code === 'P013')).toEqual([expect.objectContaining({ severity: 'warning' })]);
+  });
+
+  it('never asks about catalogued keys', () => {
+    const p = plan(desired(spec({ topics: [topic('orders', { config: { 'retention.ms': '1' } })] })), observed(cluster({ topicConfigNames: [] })), options());
+    expect(p.diagnostics).toEqual([]);
   });
 });

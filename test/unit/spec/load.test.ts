@@ -179,9 +179,9 @@ describe('parseSpec: problems', () => {
       ['8:5 topics.purchases.partitions: duplicate key "partitions" in topics.purchases'],
     ],
     [
-      'unknown topic config name',
-      `${HEAD}topics:\n  purchases:\n    config:\n      retention.msx: 1d\n`,
-      ['8:7 topics.purchases.config.retention.msx: unknown topic config "retention.msx"; did you mean "retention.ms"?'],
+      'topic config removed in Kafka 4.0',
+      `${HEAD}topics:\n  purchases:\n    config:\n      message.format.version: 3.0-IV1\n`,
+      ['8:7 topics.purchases.config.message.format.version: topic config "message.format.version" was removed in Kafka 4.0 (only the v2 record format exists); delete it'],
     ],
     [
       'bad topic config value',
@@ -318,6 +318,21 @@ describe('parseSpec: problems', () => {
     for (let i = 0; i < 1000; i++) text += `  t${i}:\n    partitions: 1\n`;
     text += '  t1000:\n    partitions: many\n';
     expect(lines(specError(text).problems)).toEqual(['2007:17 topics.t1000.partitions: expected an integer ≥ 1, got "many"']);
+  });
+});
+
+describe('parseSpec: topic configs the catalogue lacks', () => {
+  it('accepts them with a warning that the broker decides, did-you-mean included, values kept as strings', () => {
+    const spec = parseSpec(`${HEAD}topics:\n  purchases:\n    config:\n      retention.msx: 1d\n      vendor.tier: 3\n`, 'k.yaml');
+    expect(spec.topics[0]?.config).toEqual({ 'retention.msx': '1d', 'vendor.tier': '3' });
+    expect(spec.warnings?.map((w) => `${w.at?.line}:${w.at?.col} ${w.path}: ${w.message}`)).toEqual([
+      '8:7 topics.purchases.config.retention.msx: topic config "retention.msx" is not in kafkaform\'s catalogue of Kafka 4.1 topic configs; did you mean "retention.ms"?; the broker will decide at plan time',
+      '9:7 topics.purchases.config.vendor.tier: topic config "vendor.tier" is not in kafkaform\'s catalogue of Kafka 4.1 topic configs; the broker will decide at plan time',
+    ]);
+  });
+
+  it('has no warnings when every key is catalogued', () => {
+    expect(parseSpec(`${HEAD}topics:\n  purchases:\n    config:\n      retention.ms: 1d\n`, 'k.yaml').warnings).toBeUndefined();
   });
 });
 

@@ -1,0 +1,143 @@
+// IncrementalAlterConfigs (API key 44, Kafka >= 2.3), which kafkajs lacks, encoded here for version 0 (the
+// non-flexible one: kafkajs frames requests with header v1 only). Pure encoding and decoding; sending goes
+// through the raw-request door in src/kafka/internals.ts.
+//
+// IncrementalAlterConfigs Request (Version: 0) => [resources] validate_only
+//   resources => resource_type:INT8 resource_name:STRING [configs]
+//     configs => name:STRING config_operation:INT8 value:NULLABLE_STRING
+//   validate_only => BOOLEAN
+// IncrementalAlterConfigs Response (Version: 0) => throttle_time_ms:INT32 [responses]
+//   responses => error_code:INT16 error_message:NULLABLE_STRING resource_type:INT8 resource_name:STRING
+
+/** The API key of IncrementalAlterConfigs. */
+export const INCREMENTAL_ALTER_CONFIGS_KEY = 44;
+
+/** The version we encode. */
+export const INCREMENTAL_ALTER_CONFIGS_VERSION = 0;
+
+/** Per-key operation codes of the protocol (APPEND/SUBTRACT, 2 and 3, are for list configs and unused here). */
+export const ConfigOperation = { SET: 0, DELETE: 1 } as const;
+
+/** One key's change: SET carries a value, DELETE removes the override (value null). */
+export interface AlterableConfig {
+  name: string;
+  operation: (typeof ConfigOperation)[keyof typeof ConfigOperation];
+  value: string | null;
+}
+
+/** The changes of one resource (a topic is resource type 2). */
+export interface AlterConfigsResource {
+  resourceType: number;
+  resourceName: string;
+  configs: AlterableConfig[];
+}
+
+/** One resource's answer: error code 0 means applied. */
+export interface AlterConfigsResourceResult {
+  errorCode: number;
+  errorMessage: string | null;
+  resourceType: number;
+  resourceName: string;
+}
+
+/** The decoded response. */
+export interface IncrementalAlterConfigsResult {
+  throttleTimeMs: number;
+  responses: AlterConfigsResourceResult[];
+}
+
+/** The request body (after the header) of version 0. */
+export function encodeIncrementalAlterConfigs(resources: AlterConfigsResource[], validateOnly = false): Buffer {
+  const parts: Buffer[] = [int32(resources.length)];
+  for (const r of resources) {
+    parts.push(int8(r.resourceType), string(r.resourceName), int32(r.configs.length));
+    for (const c of r.configs) parts.push(string(c.name), int8(c.operation), nullableString(c.value));
+  }
+  parts.push(int8(validateOnly ? 1 : 0));
+  return Buffer.concat(parts);
+}
+
+/** Decodes a version 0 response body; throws on a truncated or overlong body. */
+export function decodeIncrementalAlterConfigsResponse(body: Buffer): IncrementalAlterConfigsResult {
+  const r = new Reader(body);
+  const throttleTimeMs = r.int32();
+  const count = r.int32();
+  const responses: AlterConfigsResourceResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const errorCode = r.int16();
+    const errorMessage = r.nullableString();
+    const resourceType = r.int8();
+    const resourceName = r.nullableString() ?? '';
+    responses.push({ errorCode, errorMessage, resourceType, resourceName });
+  }
+  if (r.pos !== body.length) throw new Error(`IncrementalAlterConfigs response has ${body.length - r.pos} unread bytes`);
+  return { throttleTimeMs, responses };
+}
+
+function int8(v: number): Buffer {
+  const b = Buffer.alloc(1);
+  b.writeInt8(v);
+  return b;
+}
+
+function int32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(v);
+  return b;
+}
+
+/** STRING: INT16 byte length, then UTF-8 bytes. */
+function string(s: string): Buffer {
+  const bytes = Buffer.from(s, 'utf8');
+  const len = Buffer.alloc(2);
+  len.writeInt16BE(bytes.length);
+  return Buffer.concat([len, bytes]);
+}
+
+/** NULLABLE_STRING: length -1 for null. */
+function nullableString(s: string | null): Buffer {
+  if (s === null) {
+    const len = Buffer.alloc(2);
+    len.writeInt16BE(-1);
+    return len;
+  }
+  return string(s);
+}
+
+/** A bounds-checked big-endian reader. */
+class Reader {
+  pos = 0;
+  constructor(private readonly buf: Buffer) {}
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new Error('IncrementalAlterConfigs response is truncated');
+  }
+
+  int8(): number {
+    this.need(1);
+    return this.buf.readInt8(this.pos++);
+  }
+
+  int16(): number {
+    this.need(2);
+    const v = this.buf.readInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  int32(): number {
+    this.need(4);
+    const v = this.buf.readInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  nullableString(): string | null {
+    const len = this.int16();
+    if (len < 0) return null;
+    this.need(len);
+    const s = this.buf.toString('utf8', this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+}
