@@ -12,13 +12,22 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-KAFKA_VERSION="${KAFKA_VERSION:-$(tr -d '[:space:]' < "$root/docker/kafka/VERSION")}"
+# The pinned version lives in src/kafka/versions.ts (one line: export const DEFAULT_KAFKA_VERSION = 'x.y.z';).
+pinned="$(sed -n "s/^export const DEFAULT_KAFKA_VERSION = '\([^']*\)';$/\1/p" "$root/src/kafka/versions.ts")"
+KAFKA_VERSION="${KAFKA_VERSION:-$pinned}"
 IMAGE="${KAFKAFORM_IMAGE:-apache/kafka:$KAFKA_VERSION}"
 CACHE="${KAFKAFORM_CACHE:-/var/cache/kafkaform}"
 BASE_IMAGE="${KAFKAFORM_BASE_IMAGE:-kafkaform/debian-jre17:bookworm-2}"
 
 log() { printf '[test-env] %s\n' "$*" >&2; }
 die() { printf '[test-env] error: %s\n' "$*" >&2; exit 1; }
+
+[ -n "$KAFKA_VERSION" ] || die "no KAFKA_VERSION given and none pinned in src/kafka/versions.ts"
+# kafkaform runs KRaft clusters of Kafka 3.9 to 4.x (src/kafka/versions.ts says why).
+case "$KAFKA_VERSION" in
+  3.9.*|4.*) ;;
+  *) die "Kafka $KAFKA_VERSION is not supported: kafkaform runs Kafka 3.9 (KRaft) to 4.x (the default is $pinned)" ;;
+esac
 is_debian_root() { [ -f /etc/debian_version ] && [ "$(id -u)" = 0 ]; }
 
 apt_updated=0

@@ -13,6 +13,8 @@ export const DEFAULT_KAFKA_VERSION = '4.4.0';
 /** The image of containers.kafka when the spec names none. */
 export const DEFAULT_KAFKA_IMAGE = `apache/kafka:${DEFAULT_KAFKA_VERSION}`;
 
+const VERSION_TEXT = /^(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.-]+)?$/;
+
 /** A Kafka release number; a suffix such as "-rc1" stays in `text` only and is ignored when comparing. */
 export interface KafkaVersion {
   major: number;
@@ -33,8 +35,6 @@ export const SUPPORTED_KAFKA_LINES: readonly string[] = ['3.9', '4.0', '4.1', '4
 
 /** The versions CI runs: the whole suite on the default, a compatibility subset on the others (see .ci/run). */
 export const TESTED_KAFKA_VERSIONS: readonly string[] = ['3.9.2', '4.0.2', DEFAULT_KAFKA_VERSION];
-
-const VERSION_TEXT = /^(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.-]+)?$/;
 
 /** Parses "4.4.0", "3.9" or "4.0.0-rc1"; null when the text is not a release number. */
 export function parseKafkaVersion(text: string): KafkaVersion | null {

@@ -27,7 +27,7 @@ function normaliseConfig(ctx: SpecContext, topic: string, raw: unknown, pos: Rec
     pos[name] = ctx.source.pos(path, 'key');
     const def = TOPIC_CONFIGS.get(name);
     if (!def) {
-      ctx.problems.add(path, unknownTopicConfigMessage(name), 'topic configs are listed at https://kafka.apache.org/41/configuration/topic-configs', 'key');
+      ctx.problems.add(path, unknownTopicConfigMessage(name), 'topic configs are listed at https://kafka.apache.org/44/configuration/topic-configs', 'key');
       continue;
     }
     // Integers beyond 2^53 lose digits in JS numbers; the source text keeps them exact.

@@ -2,9 +2,10 @@ import Docker from 'dockerode';
 import { Kafka, logLevel } from 'kafkajs';
 import { demuxLogs } from '../../src/docker/client.js';
 import { propertyEnvName } from '../../src/docker/kafka-config.js';
+import { DEFAULT_KAFKA_IMAGE } from '../../src/kafka/versions.js';
 
-/** The image the tests run; scripts/test-env.sh makes it exist on a bare machine. */
-export const TEST_IMAGE = process.env.KAFKAFORM_TEST_IMAGE ?? 'apache/kafka:4.1.1';
+/** The image the tests run (KAFKAFORM_TEST_IMAGE picks another version); scripts/test-env.sh makes it exist. */
+export const TEST_IMAGE = process.env.KAFKAFORM_TEST_IMAGE ?? DEFAULT_KAFKA_IMAGE;
 
 /** Label on every container the test support starts, so a crashed run can be cleaned up by label. */
 export const TEST_LABEL = 'dev.kafkaform.test';
