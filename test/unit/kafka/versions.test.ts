@@ -72,6 +72,12 @@ describe('the pinned version', () => {
     expect(kafka?.properties.image?.default).toBe(DEFAULT_KAFKA_IMAGE);
   });
 
+  it('is the version .ci/run tests whole, next to the compatibility versions it lists', () => {
+    const ci = readFileSync(join(root, '.ci/run'), 'utf8');
+    const compat = /^COMPAT_VERSIONS="([^"]*)"$/m.exec(ci)?.[1]?.split(' ');
+    expect([...(compat ?? []), DEFAULT_KAFKA_VERSION]).toEqual(TESTED_KAFKA_VERSIONS);
+  });
+
   it('has a topic-config fixture for every supported line, and CI tests the oldest, 4.0 and the newest', () => {
     expect(FIXTURE_VERSIONS.map((x) => x.split('.').slice(0, 2).join('.'))).toEqual(SUPPORTED_KAFKA_LINES);
     expect(TESTED_KAFKA_VERSIONS.map((x) => x.split('.').slice(0, 2).join('.'))).toEqual(['3.9', '4.0', '4.4']);
