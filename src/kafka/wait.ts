@@ -78,9 +78,9 @@ async function waitOnEveryBroker(conn: KafkaConnection, expected: Map<string, nu
           for (const topic of topics) pending.add(topic);
           continue;
         }
-        if (!isBrokerError(err)) throw err;
         // kafkajs throws on the first topic or partition error; only an unknown topic means "not there yet"
-        // (leaders were checked above, and a replica down elsewhere must not hold the wait).
+        // (leaders were checked above, and a replica down elsewhere must not hold the wait). A broker that cannot
+        // be reached serves no client either, so it does not hold the wait.
         if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') for (const topic of topics) pending.add(topic);
       }
     }
