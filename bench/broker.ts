@@ -1,9 +1,10 @@
 import Docker from 'dockerode';
 import { Kafka, logLevel } from 'kafkajs';
 import { propertyEnvName } from '../src/docker/kafka-config.js';
+import { DEFAULT_KAFKA_IMAGE } from '../src/kafka/versions.js';
 
 /** The broker image benchmarks run; scripts/test-env.sh makes it exist on a bare machine. */
-export const BENCH_IMAGE = process.env.KAFKAFORM_BENCH_IMAGE ?? 'apache/kafka:4.1.1';
+export const BENCH_IMAGE = process.env.KAFKAFORM_BENCH_IMAGE ?? DEFAULT_KAFKA_IMAGE;
 
 /** Label on benchmark containers, so leftovers of a crashed run are found and removed. */
 const BENCH_LABEL = 'dev.kafkaform.bench';

@@ -12,13 +12,22 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-KAFKA_VERSION="${KAFKA_VERSION:-$(tr -d '[:space:]' < "$root/docker/kafka/VERSION")}"
+# The pinned version lives in src/kafka/versions.ts (one line: export const DEFAULT_KAFKA_VERSION = 'x.y.z';).
+pinned="$(sed -n "s/^export const DEFAULT_KAFKA_VERSION = '\([^']*\)';$/\1/p" "$root/src/kafka/versions.ts")"
+KAFKA_VERSION="${KAFKA_VERSION:-$pinned}"
 IMAGE="${KAFKAFORM_IMAGE:-apache/kafka:$KAFKA_VERSION}"
 CACHE="${KAFKAFORM_CACHE:-/var/cache/kafkaform}"
 BASE_IMAGE="${KAFKAFORM_BASE_IMAGE:-kafkaform/debian-jre17:bookworm-2}"
 
 log() { printf '[test-env] %s\n' "$*" >&2; }
 die() { printf '[test-env] error: %s\n' "$*" >&2; exit 1; }
+
+[ -n "$KAFKA_VERSION" ] || die "no KAFKA_VERSION given and none pinned in src/kafka/versions.ts"
+# kafkaform runs KRaft clusters of Kafka 3.9 to 4.x (src/kafka/versions.ts says why).
+case "$KAFKA_VERSION" in
+  3.9.*|4.*) ;;
+  *) die "Kafka $KAFKA_VERSION is not supported: kafkaform runs Kafka 3.9 (KRaft) to 4.x (the default is $pinned)" ;;
+esac
 is_debian_root() { [ -f /etc/debian_version ] && [ "$(id -u)" = 0 ]; }
 
 apt_updated=0
@@ -68,7 +77,7 @@ ensure_docker() {
 
 # Inputs whose change requires rebuilding the image; the hash is stored as an image label.
 image_inputs_hash() {
-  { echo "$KAFKA_VERSION $BASE_IMAGE"; cat "$root/docker/kafka/pom.xml" "$root/docker/kafka/Dockerfile" "$root"/docker/kafka/files/*; } | sha256sum | cut -c1-16
+  { echo "$KAFKA_VERSION $BASE_IMAGE"; cat "$root/docker/kafka/pom.xml" "$root/docker/kafka/Dockerfile" "$root/docker/kafka/tools.tsv" "$root"/docker/kafka/files/*; } | sha256sum | cut -c1-16
 }
 
 image_label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
@@ -109,6 +118,38 @@ ensure_kafka_libs() {
   sha256sum < "$root/docker/kafka/pom.xml" > "$libs.done"
 }
 
+# Main classes in the Kafka jars of $1, one per line (e.g. org.apache.kafka.tools.TopicCommand).
+kafka_classes() {
+  python3 - "$1" <<'PY'
+import glob, sys, zipfile
+for jar in sorted(glob.glob(sys.argv[1] + "/kafka*.jar")):
+    with zipfile.ZipFile(jar) as z:
+        for n in z.namelist():
+            if n.endswith(".class") and "$" not in n:
+                print(n[:-6].replace("/", "."))
+PY
+}
+
+# Writes /opt/kafka/bin of the image into $2: the fixed scripts, and one wrapper per tools.tsv line whose class
+# the jars in $1 contain (tools moved between packages across Kafka versions).
+make_bin_scripts() {
+  local libs="$1" bin="$2" classes name candidates cls found
+  mkdir -p "$bin"
+  cp "$root"/docker/kafka/files/kafka-run-class.sh "$root"/docker/kafka/files/kafka-server-start.sh "$root"/docker/kafka/files/kafka-server-stop.sh "$bin/"
+  classes="$(kafka_classes "$libs")"
+  while IFS=$'\t' read -r name candidates; do
+    [[ -z "$name" || "$name" == \#* ]] && continue
+    found=""
+    for cls in $candidates; do
+      if grep -qxF "$cls" <<<"$classes"; then found="$cls"; break; fi
+    done
+    if [ -z "$found" ]; then log "Kafka $KAFKA_VERSION has none of $candidates: no bin/$name"; continue; fi
+    printf '#!/bin/bash\n# %s of Apache Kafka %s, as in the official image.\nexec "$(dirname "$0")/kafka-run-class.sh" %s "$@"\n' \
+      "$name" "$KAFKA_VERSION" "$found" > "$bin/$name"
+  done < "$root/docker/kafka/tools.tsv"
+  chmod 755 "$bin"/*
+}
+
 ensure_kafka_image() {
   local want; want="$(image_inputs_hash)"
   if docker image inspect "$IMAGE" >/dev/null 2>&1; then
@@ -127,6 +168,7 @@ ensure_kafka_image() {
   trap 'rm -rf "$ctx"' RETURN
   cp -r "$root/docker/kafka/Dockerfile" "$root/docker/kafka/files" "$ctx/"
   cp -r "$CACHE/kafka-$KAFKA_VERSION/libs" "$ctx/libs"
+  make_bin_scripts "$ctx/libs" "$ctx/bin"
   log "building $IMAGE"
   DOCKER_BUILDKIT=0 docker build -q --network none \
     --build-arg BASE="$BASE_IMAGE" --build-arg KAFKA_VERSION="$KAFKA_VERSION" \

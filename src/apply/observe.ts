@@ -21,6 +21,8 @@ export interface ObserveDeps {
   docker?: Docker | (() => Docker);
   /** The run's plan options; they decide which container actions would be planned (default: none set). */
   options?: PlanOptions;
+  /** What to observe in full; default: the spec's declared and owned topics (observeScope). */
+  scope?: ObserveScope;
 }
 
 /** The plan options that change nothing. */
@@ -47,7 +49,7 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 
   let cluster: ObservedCluster | null;
   try {
-    cluster = await observeCluster(deps.link.connection(), observeScope(spec));
+    cluster = await observeCluster(deps.link.connection(), deps.scope ?? observeScope(spec));
   } catch (err) {
     if (!(err instanceof KafkaformError) || err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
     // The connection failed: drop it, so the connection after the containers start is a fresh one.

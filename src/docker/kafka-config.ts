@@ -1,5 +1,6 @@
 import type { KafkaClusterSpec, NetworkMode } from '../spec/types.js';
 import type { ObservedEngine } from '../plan/observed.js';
+import { controllerQuorumProperties, imageKafkaVersion, internalTopicProperties, NEWEST_TESTED_VERSION } from '../kafka/versions.js';
 
 /** A network mode after `auto` was decided for an engine. */
 export type ResolvedNetwork = 'host' | 'bridge';
@@ -46,23 +47,17 @@ export function bridgeHostname(node: number): string {
 
 /**
  * Broker properties of node `node` (1-based): every node is broker and controller of one static quorum.
- * Spec properties override these defaults. Internal topics get as many replicas as the cluster can hold (≤ 3),
- * and transactions need min(2, nodes) in sync so a single node still works.
+ * Spec properties override these defaults. Internal topics are sized for the image's Kafka version (an image whose
+ * tag tells no version is taken as the newest).
  */
 export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, network: ResolvedNetwork): Record<string, string> {
   const ids = Array.from({ length: kafka.nodes }, (_, i) => i + 1);
-  const rf = String(Math.min(3, kafka.nodes));
-  const minIsr = String(Math.min(2, kafka.nodes));
   const common: Record<string, string> = {
     'node.id': String(node),
     'process.roles': 'broker,controller',
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': KAFKA_DATA_DIR,
-    'offsets.topic.replication.factor': rf,
-    'transaction.state.log.replication.factor': rf,
-    'transaction.state.log.min.isr': minIsr,
-    'share.coordinator.state.topic.replication.factor': rf,
-    'share.coordinator.state.topic.min.isr': minIsr,
+    ...internalTopicProperties(imageKafkaVersion(kafka.image) ?? NEWEST_TESTED_VERSION, kafka.nodes),
     'group.initial.rebalance.delay.ms': '0',
   };
   const port = kafka.port + node - 1;
@@ -74,7 +69,7 @@ export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, netwo
           'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
           'inter.broker.listener.name': 'PLAINTEXT',
           'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-          'controller.quorum.voters': ids.map((id) => `${id}@127.0.0.1:${kafka.controllerPort + id - 1}`).join(','),
+          ...controllerQuorumProperties(ids.map((id) => `127.0.0.1:${kafka.controllerPort + id - 1}`)),
         }
       : {
           listeners: [
@@ -85,7 +80,7 @@ export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, netwo
           'advertised.listeners': `INTERNAL://${bridgeHostname(node)}:${BRIDGE_PORTS.internal},EXTERNAL://localhost:${port}`,
           'inter.broker.listener.name': 'INTERNAL',
           'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT',
-          'controller.quorum.voters': ids.map((id) => `${id}@${bridgeHostname(id)}:${BRIDGE_PORTS.controller}`).join(','),
+          ...controllerQuorumProperties(ids.map((id) => `${bridgeHostname(id)}:${BRIDGE_PORTS.controller}`)),
         };
   return { ...common, ...networked, ...kafka.properties };
 }

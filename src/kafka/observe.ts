@@ -18,6 +18,8 @@ export interface ObserveScope {
   project?: string;
   /** Also report every topic config name the broker supports (the spec declares a key the catalogue lacks). */
   configNames?: boolean;
+  /** Observe every topic in full (export reads the whole cluster); `topics` is then ignored. */
+  all?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   if (hasState) noteStateTopicExists(conn);
   const partitionsByTopic = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
 
-  const declared = [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();
+  const declared = scope.all ? names : [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();
   // The broker's list of topic config names comes with any described topic; borrow one when none is declared.
   const probe = scope.configNames && declared.length === 0 ? (hasState ? STATE_TOPIC : names[0]) : undefined;
   const describe = (topics: string[]): Promise<ConfigResources> =>

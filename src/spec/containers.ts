@@ -9,6 +9,7 @@ import {
   MANAGED_BROKER_PROPERTIES,
   defaultClusterId,
 } from './defaults.js';
+import { unsupportedImage, zookeeperProperty } from '../kafka/versions.js';
 import { normaliseServices } from './services.js';
 import { quote } from './text.js';
 import type { ContainersSpec, KafkaClusterSpec } from './types.js';
@@ -21,6 +22,11 @@ function brokerProperties(ctx: SpecContext, raw: unknown): Record<string, string
     const path = ['containers', 'kafka', 'properties', name];
     if (!PROPERTY_NAME.test(name)) {
       ctx.problems.add(path, `invalid broker property name ${quote(name)}: use lowercase letters, digits, ".", "_" and "-"`, 'broker properties use Kafka names such as log.retention.hours', 'key');
+      continue;
+    }
+    const zookeeper = zookeeperProperty(name);
+    if (zookeeper) {
+      ctx.problems.add(path, zookeeper.message, zookeeper.fix, 'key');
       continue;
     }
     if (MANAGED_BROKER_PROPERTIES.includes(name)) {
@@ -55,8 +61,11 @@ function kafkaCluster(ctx: SpecContext, raw: unknown, project: string): KafkaClu
     );
   }
   const persistence = m.persistence === 'none' ? 'none' : DEFAULT_PERSISTENCE;
+  const image = asString(m.image, DEFAULT_KAFKA_IMAGE);
+  const unsupported = unsupportedImage(image);
+  if (unsupported) ctx.problems.add(at('image'), unsupported.message, unsupported.fix);
   return {
-    image: asString(m.image, DEFAULT_KAFKA_IMAGE),
+    image,
     nodes,
     network: networkMode(m.network),
     port,

@@ -4,8 +4,8 @@ import type { NetworkMode } from './types.js';
 /** The spec file `kafkaform` looks for in the working directory when no -f is given. */
 export const DEFAULT_SPEC_FILE = 'kafka.config.yaml';
 
-/** Image of containers.kafka when the spec names none; kept in step with the image the tests run. */
-export const DEFAULT_KAFKA_IMAGE = 'apache/kafka:4.1.1';
+/** Image of containers.kafka when the spec names none: the project's pinned Kafka version (src/kafka/versions.ts). */
+export { DEFAULT_KAFKA_IMAGE } from '../kafka/versions.js';
 
 /** Kafka client id kafkaform identifies itself with unless cluster.clientId says otherwise. */
 export const DEFAULT_CLIENT_ID = 'kafkaform';

@@ -1,6 +1,7 @@
 import { normaliseCluster } from './cluster.js';
 import { asMap, asString, type SpecContext } from './context.js';
 import { normaliseContainers } from './containers.js';
+import { checkTopicConfigsForImage } from './kafka-version.js';
 import { normaliseSeeds } from './seeds.js';
 import { withIncludedTopics } from './include.js';
 import { normaliseTopics } from './topics.js';
@@ -16,6 +17,7 @@ export function normaliseSpec(ctx: SpecContext, data: unknown, absFile: string):
   const containers = normaliseContainers(ctx, root.containers, project);
   const cluster = normaliseCluster(ctx, root.cluster, containers?.kafka != null, root.cluster !== undefined);
   const topics = withIncludedTopics(ctx, normaliseTopics(ctx, root.topics), root.include);
+  checkTopicConfigsForImage(ctx, containers?.kafka ?? null, topics);
   const seeds = normaliseSeeds(ctx, root.seed, topics);
   return {
     version: 1,

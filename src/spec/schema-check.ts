@@ -133,7 +133,7 @@ function report(e: ErrorObject, data: unknown, problems: ProblemList): void {
       const known = Object.keys((parent.properties ?? {}) as SchemaNode);
       if (parent['x-key-noun'] === 'topic config') {
         const msg = unknownTopicConfigMessage(key);
-        problems.addCovering(keyPath, msg, 'topic configs are listed at https://kafka.apache.org/41/configuration/topic-configs', 'key');
+        problems.addCovering(keyPath, msg, 'topic configs are listed at https://kafka.apache.org/44/configuration/topic-configs', 'key');
         return;
       }
       const suggestion = didYouMean(key, known);

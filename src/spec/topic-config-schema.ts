@@ -57,7 +57,7 @@ export function topicConfigSchema(): Record<string, unknown> {
   return {
     title: 'Topic configs',
     description:
-      'Kafka topic-level config overrides (Kafka 4.1 names). Durations accept ms or units (500ms, 30s, 5m, 2h, 7d, 1w); sizes accept bytes or units (KB=1000, KiB=1024).',
+      'Kafka topic-level config overrides (Kafka 4.4 names). Durations accept ms or units (500ms, 30s, 5m, 2h, 7d, 1w); sizes accept bytes or units (KB=1000, KiB=1024).',
     type: 'object',
     'x-key-noun': 'topic config',
     // Configs the catalogue lacks (newer Kafka, Kafka-compatible brokers) are allowed: validate warns and plan asks the broker.

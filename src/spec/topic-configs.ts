@@ -5,7 +5,10 @@ import { checkDuration, checkSize, type Parsed } from './units.js';
 /** How a topic config's value is written and checked; decides the string Kafka stores and reports back. */
 export type TopicConfigKind = 'duration-ms' | 'size-bytes' | 'int' | 'ratio' | 'boolean' | 'enum' | 'list';
 
-/** One topic-level config Kafka 4.1 accepts (the topic ConfigDef of org.apache.kafka.storage.internals.log.LogConfig). */
+/**
+ * One topic-level config Kafka 4.4 accepts (the topic ConfigDef of org.apache.kafka.storage.internals.log.LogConfig,
+ * printed by scripts/topic-configs.sh; older versions: src/kafka/versions.ts).
+ */
 export interface TopicConfigDef {
   name: string;
   kind: TopicConfigKind;
@@ -40,6 +43,8 @@ const DEFS: TopicConfigDef[] = [
     doc: 'zstd level when compression.type is zstd.' },
   { name: 'delete.retention.ms', kind: 'duration-ms', range: long(0n), kafkaDefault: '86400000',
     doc: 'How long tombstones of a compacted topic stay readable.' },
+  { name: 'errors.deadletterqueue.group.enable', kind: 'boolean', kafkaDefault: 'false',
+    doc: 'Share groups may write undeliverable records to this topic as a dead-letter queue (Kafka 4.4+).' },
   { name: 'file.delete.delay.ms', kind: 'duration-ms', range: long(0n), kafkaDefault: '60000',
     doc: 'Delay before a deleted segment file is removed from disk.' },
   { name: 'flush.messages', kind: 'int', range: long(1n), kafkaDefault: '9223372036854775807',
@@ -58,6 +63,8 @@ const DEFS: TopicConfigDef[] = [
     doc: 'Tiered storage: time segments stay on local disk; -2 follows retention.ms.' },
   { name: 'max.compaction.lag.ms', kind: 'duration-ms', range: long(1n), kafkaDefault: '9223372036854775807',
     doc: 'Longest a message may stay ineligible for compaction.' },
+  { name: 'max.decompressed.message.bytes', kind: 'size-bytes', range: int(1n, 2_147_483_639n), kafkaDefault: '2147483639',
+    doc: 'Largest decompressed size of a single record the broker accepts (Kafka 4.4+).' },
   { name: 'max.message.bytes', kind: 'size-bytes', range: int(0n), kafkaDefault: '1048588',
     doc: 'Largest record batch the topic accepts (after compression).' },
   { name: 'message.timestamp.after.max.ms', kind: 'duration-ms', range: long(0n), kafkaDefault: '3600000',
@@ -74,6 +81,10 @@ const DEFS: TopicConfigDef[] = [
     doc: 'Replicas that must acknowledge a write with acks=all.' },
   { name: 'preallocate', kind: 'boolean', kafkaDefault: 'false',
     doc: 'Preallocate segment files on disk.' },
+  { name: 'remote.copy.lag.bytes', kind: 'size-bytes', range: long(-1n), kafkaDefault: '-1',
+    doc: 'Tiered storage: newer local bytes after which a segment may be uploaded; -1 follows local.retention.bytes (Kafka 4.4+).' },
+  { name: 'remote.copy.lag.ms', kind: 'duration-ms', range: long(-1n), kafkaDefault: '0',
+    doc: 'Tiered storage: time after its last record when a segment may be uploaded; -1 follows local.retention.ms (Kafka 4.4+).' },
   { name: 'remote.log.copy.disable', kind: 'boolean', kafkaDefault: 'false',
     doc: 'Tiered storage: stop copying segments to remote storage (remote data becomes read-only).' },
   { name: 'remote.log.delete.on.disable', kind: 'boolean', kafkaDefault: 'false',
@@ -96,7 +107,7 @@ const DEFS: TopicConfigDef[] = [
     doc: 'Allow an out-of-sync replica to become leader as a last resort (may lose data).' },
 ];
 
-/** Every topic-level config of Kafka 4.1, by name. */
+/** Every topic-level config of Kafka 4.4 (internal.* testing knobs aside), by name. */
 export const TOPIC_CONFIGS: ReadonlyMap<string, TopicConfigDef> = new Map(DEFS.map((d) => [d.name, d]));
 
 /** Names of TOPIC_CONFIGS, sorted: candidates for "did you mean". */

@@ -43,7 +43,7 @@ function normaliseConfig(ctx: SpecContext, topic: string, raw: unknown, pos: Rec
     }
     if (!def) {
       if (REMOVED_TOPIC_CONFIGS[name] !== undefined) {
-        ctx.problems.add(path, unknownTopicConfigMessage(name), 'topic configs are listed at https://kafka.apache.org/41/configuration/topic-configs', 'key');
+        ctx.problems.add(path, unknownTopicConfigMessage(name), 'topic configs are listed at https://kafka.apache.org/44/configuration/topic-configs', 'key');
         continue;
       }
       // Newer Kafka versions and Kafka-compatible brokers have configs the catalogue lacks: plan asks the broker.

@@ -21,7 +21,7 @@ import { startTestCluster, type TestCluster } from '../support/cluster.js';
 const PORT = 53100;
 const BOOTSTRAP = `127.0.0.1:${PORT}`;
 const POS = { file: '/tmp/kafka.config.yaml', line: 1, col: 1 };
-const OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false };
+const OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false, noAdopt: true };
 /** The catalogued config this file's catalogue pretends not to know (see the mock below). */
 const HIDDEN = 'segment.jitter.ms';
 

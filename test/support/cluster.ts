@@ -2,9 +2,10 @@ import Docker from 'dockerode';
 import { Kafka, logLevel } from 'kafkajs';
 import { demuxLogs } from '../../src/docker/client.js';
 import { propertyEnvName } from '../../src/docker/kafka-config.js';
+import { DEFAULT_KAFKA_IMAGE } from '../../src/kafka/versions.js';
 
-/** The image the tests run; scripts/test-env.sh makes it exist on a bare machine. */
-export const TEST_IMAGE = process.env.KAFKAFORM_TEST_IMAGE ?? 'apache/kafka:4.1.1';
+/** The image the tests run (KAFKAFORM_TEST_IMAGE picks another version); scripts/test-env.sh makes it exist. */
+export const TEST_IMAGE = process.env.KAFKAFORM_TEST_IMAGE ?? DEFAULT_KAFKA_IMAGE;
 
 /** Label on every container the test support starts, so a crashed run can be cleaned up by label. */
 export const TEST_LABEL = 'dev.kafkaform.test';
@@ -105,9 +106,12 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
   }
 }
 
-/** Waits until describeCluster lists every node and a metadata request succeeds. */
+/**
+ * Waits until a client bootstrapped from each node alone sees every node and answers metadata. Asking each node,
+ * not any: on Kafka 3.9 and 4.0 a node's metadata may still lack a peer a moment after another lists it all, and a
+ * test that creates a replicated topic through that node would get fewer replicas.
+ */
 async function waitReady(cluster: TestCluster, timeoutMs: number): Promise<void> {
-  const kafka = new Kafka({ brokers: cluster.bootstrapServers, logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 0 } });
   const deadline = Date.now() + timeoutMs;
   let last = 'not tried';
   while (Date.now() < deadline) {
@@ -115,21 +119,28 @@ async function waitReady(cluster: TestCluster, timeoutMs: number): Promise<void>
       const state = (await c.inspect()).State;
       if (!state.Running) throw new Error(`container exited with code ${state.ExitCode}`);
     }
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const described = await admin.describeCluster();
-      await admin.fetchTopicMetadata({ topics: [] });
-      if (described.brokers.length === cluster.nodes) return;
-      last = `${described.brokers.length}/${cluster.nodes} brokers`;
-    } catch (err) {
-      last = (err as Error).message;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    const seen = await Promise.all(cluster.bootstrapServers.map((addr) => brokersSeenBy(addr)));
+    const lagging = seen.findIndex((n) => n !== cluster.nodes);
+    if (lagging < 0) return;
+    last = `node ${lagging + 1}: ${seen[lagging]}`;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`not ready within ${timeoutMs} ms (last: ${last})`);
+}
+
+/** How many brokers the node at `addr` lists in its metadata, or why it did not answer. */
+async function brokersSeenBy(addr: string): Promise<number | string> {
+  const admin = new Kafka({ brokers: [addr], logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    const described = await admin.describeCluster();
+    await admin.fetchTopicMetadata({ topics: [] });
+    return described.brokers.length;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** The last log lines of a container, for failure messages. */

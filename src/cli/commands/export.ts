@@ -35,7 +35,7 @@ export async function runExport(g: GlobalOptions, f: ExportFlags): Promise<numbe
   const link = new ClusterLink(source, { debug: g.debug });
   const started = Date.now();
   try {
-    const observed = await observe(source, { link });
+    const observed = await observe(source, { link, scope: { topics: [], all: true } });
     if (!observed.cluster) {
       throw new KafkaformError(ErrorCodes.CLUSTER_UNREACHABLE, 'the cluster is not running, so there is nothing to export', { hint: 'start it with `kafkaform apply`, or pass --bootstrap-server' });
     }
