@@ -1,12 +1,11 @@
 import pc from 'picocolors';
-import { apply } from '../../apply/apply.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { renderReportText } from '../../plan/render-report.js';
-import { PLAN_FORMAT_VERSION, type ApplyReport, type Plan } from '../../plan/types.js';
 import { ExitCode } from '../exit.js';
 import type { GlobalOptions } from '../main.js';
-import { openSession, observeAndPlan, replan, type Session } from '../session.js';
+import { converge } from '../converge.js';
+import { openSession, type Session } from '../session.js';
 import { confirm, createProgress } from '../terminal.js';
 
 /** Flags of `kafkaform apply` (and of destroy, which applies a destroy plan). */
@@ -40,25 +39,13 @@ export async function planConfirmApply(
     if (!f.json) process.stdout.write(`${text}\n`);
   };
   try {
-    progress.update('observing Docker and the cluster');
-    const { observed, plan } = await observeAndPlan(session);
-    progress.stop();
-    out(renderPlanText(plan, { color: g.color }));
-    if (hasErrors(plan)) {
-      if (f.json) printJson(emptyReport(plan, false));
-      return ExitCode.ERROR;
-    }
-    if (plan.actions.length === 0) {
-      if (f.json) printJson(emptyReport(plan, true));
-      return ExitCode.OK;
-    }
-    await confirm(`\n${question}`, f.autoApprove);
     const c = pc.createColors(g.color);
-    const report = await apply(plan, {
-      ...session.deps,
-      observed,
-      seeds: session.seeds,
-      replan: (o) => replan(session, o),
+    const { plan, report, executed } = await converge(session, {
+      onPlan: (p) => {
+        progress.stop();
+        out(renderPlanText(p, { color: g.color }));
+      },
+      confirm: () => confirm(`\n${question}`, f.autoApprove),
       onProgress: (m) => progress.update(m),
       onResult: (r) => {
         const label = r.action.kind.replace('.', ' ');
@@ -69,16 +56,12 @@ export async function planConfirmApply(
     });
     progress.stop();
     if (f.json) printJson(report);
-    else out(`\n${renderReportText(report, { color: g.color, verb })}`);
+    else if (executed) out(`\n${renderReportText(report, { color: g.color, verb })}`);
+    if (hasErrors(plan)) return ExitCode.ERROR;
     return report.failed.length === 0 && report.converged ? ExitCode.OK : ExitCode.ERROR;
   } finally {
     progress.stop();
   }
-}
-
-/** The report of an apply that executed nothing. */
-function emptyReport(plan: Plan, converged: boolean): ApplyReport {
-  return { formatVersion: PLAN_FORMAT_VERSION, project: plan.project, applied: [], failed: [], pending: plan.actions, converged, after: plan };
 }
 
 /** Prints a JSON document on stdout. */
