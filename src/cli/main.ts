@@ -6,6 +6,7 @@ import type { LintCode } from '../plan/lint-codes.js';
 import { parseAllow } from './allow.js';
 import { ExitCode, errorEnvelope, renderError } from './exit.js';
 import { useColor } from './terminal.js';
+import { parseDuration } from '../spec/units.js';
 
 // Commands are loaded when run, so --help and --version stay fast (no Kafka or Docker client loaded).
 const runValidate: typeof import('./commands/validate.js').runValidate = async (...a) => (await import('./commands/validate.js')).runValidate(...a);
@@ -13,7 +14,9 @@ const runPlan: typeof import('./commands/plan.js').runPlan = async (...a) => (aw
 const runApply: typeof import('./commands/apply.js').runApply = async (...a) => (await import('./commands/apply.js')).runApply(...a);
 const runDestroy: typeof import('./commands/destroy.js').runDestroy = async (...a) => (await import('./commands/destroy.js')).runDestroy(...a);
 const runStatus: typeof import('./commands/status.js').runStatus = async (...a) => (await import('./commands/status.js')).runStatus(...a);
-const runOutput: typeof import('./commands/status.js').runOutput = async (...a) => (await import('./commands/status.js')).runOutput(...a);
+const runOutput: typeof import('./commands/output.js').runOutput = async (...a) => (await import('./commands/output.js')).runOutput(...a);
+const runLogs: typeof import('./commands/logs.js').runLogs = async (...a) => (await import('./commands/logs.js')).runLogs(...a);
+const runWait: typeof import('./commands/wait.js').runWait = async (...a) => (await import('./commands/wait.js')).runWait(...a);
 const runExport: typeof import('./commands/export.js').runExport = async (...a) => (await import('./commands/export.js')).runExport(...a);
 const runPeek: typeof import('./commands/peek.js').runPeek = async (...a) => (await import('./commands/peek.js')).runPeek(...a);
 
@@ -24,6 +27,8 @@ export interface GlobalOptions {
   color: boolean;
   /** -e NAME: the environment of the spec to use; undefined for none. */
   environment?: string;
+  /** Resolves ${VAR} in the spec; process.env when absent (the library API passes its own). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The package version, read from package.json next to dist/ or src/. */
@@ -161,10 +166,29 @@ function program(setExit: (code: number) => void): Command {
 
   cli
     .command('output')
-    .description('print one value for scripts, e.g. `kafkaform output bootstrap`')
-    .addArgument(new Command().createArgument('name', 'the value to print').choices(['bootstrap']))
-    .option('--json', 'print as JSON')
-    .action((name: string, o: { json?: boolean }) => run(() => runOutput(globals(), name, { json: !!o.json }))());
+    .description('print the outputs for scripts and CI: `output bootstrap`, `output --json`, `output --format env >> "$GITHUB_ENV"`')
+    .addArgument(new Command().createArgument('[name]', 'print only this value').choices(['bootstrap']))
+    .option('--json', 'print as JSON (same as --format json)')
+    .addOption(new Option('--format <format>', 'text, json, or env (KAFKA_BOOTSTRAP_SERVERS=... lines)').choices(['text', 'json', 'env']).default('text'))
+    .action((name: string | undefined, o: { json?: boolean; format: 'text' | 'json' | 'env' }) =>
+      run(() => runOutput(globals(), name, { json: !!o.json, format: o.format }))(),
+    );
+
+  cli
+    .command('logs')
+    .description("print the project's container logs, like `docker compose logs`")
+    .argument('[name]', 'one container: its name or the part after "<project>-", e.g. kafka-1')
+    .option('-n, --tail <n>', 'only the last N lines of each container', parseCount)
+    .option('--follow', 'keep printing new lines until the containers stop or you interrupt')
+    .action((name: string | undefined, o: { tail?: number; follow?: boolean }) =>
+      run(() => runLogs(globals(), name, { tail: o.tail, follow: !!o.follow }))(),
+    );
+
+  cli
+    .command('wait')
+    .description('block until the declared Kafka cluster is ready, then print its bootstrap servers')
+    .option('--timeout <duration>', 'give up after this long, e.g. 30s or 2m', '90s')
+    .action((o: { timeout: string }) => run(() => runWait(globals(), { timeoutMs: parseDuration(o.timeout) }))());
 
   cli
     .command('export')

@@ -17,8 +17,8 @@ export interface LoadedDesired {
 }
 
 /** Loads and validates the spec, then reads its seed sources (errors carry file:line:col). */
-export async function loadDesired(file: string, environment?: string): Promise<LoadedDesired> {
-  const spec = await loadSpec(file, process.env, { environment });
+export async function loadDesired(file: string, environment?: string, env?: Record<string, string | undefined>): Promise<LoadedDesired> {
+  const spec = await loadSpec(file, env ?? process.env, { environment });
   const seeds = await materialiseSeeds(spec);
   return { spec, seeds };
 }
@@ -32,7 +32,7 @@ export interface Session extends LoadedDesired {
 
 /** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. */
 export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>): Promise<Session> {
-  const desired = await loadDesired(g.file, g.environment);
+  const desired = await loadDesired(g.file, g.environment, g.env);
   const options: PlanOptions = {
     allowDelete: Boolean(flags.allowDelete) || desired.spec.allowDelete,
     reseed: Boolean(flags.reseed),

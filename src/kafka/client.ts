@@ -158,7 +158,7 @@ function kafkaConfig(o: KafkaConnectionOptions): KafkaConfig {
 }
 
 /** Node TLS options from the spec's tls section. */
-function tlsOptions(tls: TlsSpec): ConnectionOptions {
+export function tlsOptions(tls: TlsSpec): ConnectionOptions {
   const read = (path: string | null): Buffer | undefined => (path ? readFileSync(path) : undefined);
   const options: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
   const ca = read(tls.caFile);

@@ -1,17 +1,12 @@
 import { ErrorCodes, KafkaformError } from '../../errors.js';
 import type { GlobalOptions } from '../main.js';
-import { openSession } from '../session.js';
+import { openSession, type Session } from '../session.js';
 import { planConfirmApply } from './apply.js';
 
 /** `kafkaform destroy`: plans removal of what this project created, asks, removes; volumes only with --volumes. */
 export async function runDestroy(g: GlobalOptions, f: { autoApprove: boolean; volumes: boolean; json: boolean }): Promise<number> {
-  const session = await openSession(g, { destroy: true, removeVolumes: f.volumes });
+  const session = await openDestroySession(g, f.volumes);
   try {
-    if (!session.spec.containers) {
-      throw new KafkaformError(ErrorCodes.USAGE, 'this spec declares no containers: there is nothing for destroy to remove', {
-        hint: 'to delete topics, remove them from the spec and run `kafkaform apply --allow-delete`',
-      });
-    }
     const question = f.volumes
       ? 'Destroy these containers AND their data volumes? Topics and messages will be lost.'
       : 'Destroy these containers? Data volumes are kept.';
@@ -21,4 +16,16 @@ export async function runDestroy(g: GlobalOptions, f: { autoApprove: boolean; vo
   } finally {
     await session.close();
   }
+}
+
+/** A session planning removal of the project's containers (volumes too when asked); USAGE when the spec declares none. */
+export async function openDestroySession(g: GlobalOptions, volumes: boolean): Promise<Session> {
+  const session = await openSession(g, { destroy: true, removeVolumes: volumes });
+  if (!session.spec.containers) {
+    await session.close();
+    throw new KafkaformError(ErrorCodes.USAGE, 'this spec declares no containers: there is nothing for destroy to remove', {
+      hint: 'to delete topics, remove them from the spec and run `kafkaform apply --allow-delete`',
+    });
+  }
+  return session;
 }

@@ -32,14 +32,3 @@ export async function runStatus(g: GlobalOptions, o: { json: boolean }): Promise
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
-
-/** `kafkaform output bootstrap`: only the comma-separated bootstrap servers, for scripts and CI. */
-export async function runOutput(g: GlobalOptions, name: string, o: { json: boolean }): Promise<number> {
-  const spec = await loadSpec(g.file, process.env, { environment: g.environment });
-  const docker = spec.containers ? createDockerClient() : null;
-  // commander restricts `name` to the known outputs; bootstrap is the only one so far.
-  void name;
-  const servers = await outputBootstrap(docker, spec);
-  process.stdout.write(o.json ? `${JSON.stringify(servers)}\n` : `${servers.join(',')}\n`);
-  return 0;
-}
