@@ -38,23 +38,7 @@ export async function startBenchBroker(opts: BenchBrokerOptions): Promise<BenchB
   const name = `${opts.name}-${process.pid}-${Date.now().toString(36)}`;
   const port = Number(process.env.KAFKAFORM_BENCH_PORT ?? opts.port);
   const controllerPort = Number(process.env.KAFKAFORM_BENCH_CONTROLLER_PORT ?? opts.controllerPort);
-  const props: Record<string, string> = {
-    'node.id': '1',
-    'process.roles': 'broker,controller',
-    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    'log.dirs': '/tmp/kraft-logs',
-    'offsets.topic.replication.factor': '1',
-    'transaction.state.log.replication.factor': '1',
-    'transaction.state.log.min.isr': '1',
-    'share.coordinator.state.topic.replication.factor': '1',
-  };
-  const env = Object.entries(props).map(([k, v]) => `${propertyEnvName(k)}=${v}`);
-  env.push('KAFKA_HEAP_OPTS=-Xmx512m -Xms512m', 'CLUSTER_ID=kafkaform-bench-cluster0');
+  const env = benchBrokerEnv(port, controllerPort);
   const container = await docker.createContainer({
     name,
     Image: BENCH_IMAGE,
@@ -76,6 +60,28 @@ export async function startBenchBroker(opts: BenchBrokerOptions): Promise<BenchB
     await broker.stop();
     throw err;
   }
+}
+
+/** The environment of a 1-node KRaft broker on 127.0.0.1 (the image turns KAFKA_* variables into properties). */
+export function benchBrokerEnv(port: number, controllerPort: number): string[] {
+  const props: Record<string, string> = {
+    'node.id': '1',
+    'process.roles': 'broker,controller',
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'log.dirs': '/tmp/kraft-logs',
+    'offsets.topic.replication.factor': '1',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'share.coordinator.state.topic.replication.factor': '1',
+  };
+  const env = Object.entries(props).map(([k, v]) => `${propertyEnvName(k)}=${v}`);
+  env.push('KAFKA_HEAP_OPTS=-Xmx512m -Xms512m', 'CLUSTER_ID=kafkaform-bench-cluster0');
+  return env;
 }
 
 /** Polls until metadata succeeds; fails early when the container exits. */
