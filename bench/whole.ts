@@ -8,6 +8,7 @@ import Docker from 'dockerode';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { BENCH_IMAGE, benchBrokerEnv, startBenchBroker } from './broker.js';
 import { benchTopicNames } from './floor.js';
+import { payloadFile } from './seed.js';
 
 // Whole-command benchmark: real `kafkaform` processes, as a user runs them, side by side with the raw floor
 // (one kafkajs process, one batched request) and with real peers (topicctl, kcat, the tutorial's docker run +
@@ -157,17 +158,6 @@ async function topicctlFiles(dir: string, bootstrap: string, names: string[], re
   return [cluster, ...files];
 }
 
-/** One ~`size`-byte JSON object per line (the same bytes feed kafkaform and kcat). */
-function payload(count: number, size: number): string {
-  const items = ['book', 'pen', 'lamp', 'mug', 'desk'];
-  const lines: string[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const head = `{"id":${i + 1},"user":"user-${i % 977}","item":"${items[i % items.length]}","amount":${(i * 37) % 1000},"note":"`;
-    lines[i] = `${head}${'x'.repeat(Math.max(0, size - head.length - 2))}"}`;
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /** Deletes topics this run created and waits until the broker no longer lists them (outside any timing). */
 async function dropTopics(admin: Admin, names: string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
@@ -315,11 +305,11 @@ async function topicScenarios(admin: Admin, bootstrap: string, dir: string, tctl
 async function seedScenario(admin: Admin, bootstrap: string, dir: string): Promise<void> {
   if (!want('seed')) return;
   const file = join(dir, 'payload.jsonl');
-  await writeFile(file, payload(SEED_MESSAGES, 200));
+  await writeFile(file, payloadFile(SEED_MESSAGES, 200));
   const s = scenario('seed', `seed ${SEED_MESSAGES.toLocaleString('en')} × 200 B (3 partitions)`, { kafkaform: 'kafkaform apply', kcat: 'kcat -P -l' }, [{ of: 'kafkaform', to: 'kcat' }]);
   // The broker's first transaction creates __transaction_state: paid once here, not by a measured round.
   const warm = join(dir, 'warm.yaml');
-  await writeFile(join(dir, 'warm.jsonl'), payload(10, 200));
+  await writeFile(join(dir, 'warm.jsonl'), payloadFile(10, 200));
   await writeFile(warm, topicsSpec('kft-bench-seed-warm', bootstrap, ['seedwarm'], { seedFile: 'warm.jsonl' }));
   await measure('node', [CLI, 'apply', '--auto-approve', '-f', warm]);
   const made: string[] = ['seedwarm'];
@@ -372,7 +362,7 @@ async function coldScenario(dir: string): Promise<void> {
     .catch(() => false);
   const jar = hasScripts ? null : await kafkaToolsDir();
   const seedFile = join(dir, 'cold.jsonl');
-  await writeFile(seedFile, payload(1000, 200));
+  await writeFile(seedFile, payloadFile(1000, 200));
   const topics = Array.from({ length: 10 }, (_, i) => `cold-${i}`);
   const kfPort = PORT + 200;
   const tutPort = PORT + 300;
@@ -436,6 +426,9 @@ async function report(meta: Record<string, unknown>): Promise<void> {
   const out = { bench: 'whole', ...meta, scenarios: [] as unknown[] };
   const lines: string[] = [];
   for (const s of scenarios) {
+    // A contender that never completed a round (the run failed first) is left out rather than shown as NaN.
+    for (const [k, v] of Object.entries(s.series)) if (!v.samples.length) delete s.series[k];
+    if (!Object.keys(s.series).length) continue;
     const series = Object.fromEntries(Object.entries(s.series).map(([k, v]) => [k, { label: v.label, note: v.note, ...stats(v), samplesMs: v.samples.map((x) => Math.round(x.ms)) }]));
     const ratios = s.ratios.filter((q) => s.series[q.of] && s.series[q.to]).map((q) => ({ ...q, ...ratio(s.series[q.of]!, s.series[q.to]!) }));
     out.scenarios.push({ name: s.name, title: s.title, series, ratios, skipped: s.skipped });
