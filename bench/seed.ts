@@ -30,7 +30,7 @@ export interface SeedBenchResult {
 }
 
 /** One ~`size`-byte JSON object per line; the same bytes feed both producers. */
-function payloadFile(count: number, size: number): string {
+export function payloadFile(count: number, size: number): string {
   const items = ['book', 'pen', 'lamp', 'mug', 'desk'];
   const lines: string[] = new Array(count);
   for (let i = 0; i < count; i++) {

@@ -1,5 +1,5 @@
-import { ClusterLink } from '../apply/link.js';
-import { observe, type ObserveDeps } from '../apply/observe.js';
+import type { ClusterLink } from '../apply/link.js';
+import type { ObserveDeps } from '../apply/observe.js';
 import type { PlanOptions } from '../plan/desired.js';
 import type { Observed } from '../plan/observed.js';
 import { plan } from '../plan/planner.js';
@@ -42,6 +42,8 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>)
     noAdopt: Boolean(flags.noAdopt),
     takeOwnership: Boolean(flags.takeOwnership),
   };
+  // The Kafka and Docker sides are imported here, not at the top, so `validate` never loads kafkajs or dockerode.
+  const { ClusterLink } = await import('../apply/link.js');
   const link = new ClusterLink(desired.spec, { debug: g.debug });
   const deps = { link, options };
   return { ...desired, options, deps, close: () => link.close() };
@@ -49,6 +51,7 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>)
 
 /** Observes Docker and the cluster, and plans: the pure planner sees only plain data. */
 export async function observeAndPlan(s: Session): Promise<{ observed: Observed; plan: Plan }> {
+  const { observe } = await import('../apply/observe.js');
   const observed = await observe(s.spec, s.deps);
   return { observed, plan: replan(s, observed) };
 }

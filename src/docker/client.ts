@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError, type ErrorCode } from '../errors.js';
 
 /** How many log lines of a failing container go into CONTAINER_FAILED errors. */
@@ -10,10 +11,18 @@ export const FAILURE_LOG_LINES = 30;
  */
 export function createDockerClient(options?: Docker.DockerOptions): Docker {
   try {
-    return new Docker(options);
+    return new (dockerode())(options);
   } catch (err) {
     throw unreachable(describeEnv(), err);
   }
+}
+
+/**
+ * The dockerode class, required on first use: dockerode pulls in ssh2, grpc and protobufjs, which commands
+ * without containers (validate, plan of a spec with only topics) must not pay for at start-up.
+ */
+function dockerode(): typeof Docker {
+  return createRequire(import.meta.url)('dockerode') as typeof Docker;
 }
 
 /** Connects and checks the engine answers; DOCKER_UNREACHABLE / DOCKER_PERMISSION_DENIED otherwise. */

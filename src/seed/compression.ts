@@ -1,21 +1,26 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import kafkajs, { type CompressionTypes } from 'kafkajs';
+import { createRequire } from 'node:module';
+import type { CompressionTypes } from 'kafkajs';
 import type { SeedSpec } from '../spec/types.js';
 
 type Compression = SeedSpec['compression'];
 
-// kafkajs is CommonJS and these two exports are not visible to Node's named-export detection.
-const { CompressionCodecs, CompressionTypes: Types } = kafkajs;
 const gzip = promisify(gzipCallback);
 
+/** kafkajs' compression attribute values (fixed by the Kafka protocol), so reading a spec needs no kafkajs. */
 const TYPES: Record<Compression, CompressionTypes> = {
-  none: Types.None,
-  gzip: Types.GZIP,
-  snappy: Types.Snappy,
-  lz4: Types.LZ4,
-  zstd: Types.ZSTD,
+  none: 0 as CompressionTypes.None,
+  gzip: 1 as CompressionTypes.GZIP,
+  snappy: 2 as CompressionTypes.Snappy,
+  lz4: 3 as CompressionTypes.LZ4,
+  zstd: 4 as CompressionTypes.ZSTD,
 };
+
+/** kafkajs' codec registry, required only when a codec other than gzip is asked about (validate stays light). */
+function compressionCodecs(): Record<number, (() => unknown) | undefined> {
+  return (createRequire(import.meta.url)('kafkajs') as { CompressionCodecs: Record<number, (() => unknown) | undefined> }).CompressionCodecs;
+}
 
 /** The npm codec package kafkajs needs for each compression it does not ship. */
 const CODEC_PACKAGES: Partial<Record<Compression, string>> = {
@@ -30,7 +35,7 @@ const CODEC_PACKAGES: Partial<Record<Compression, string>> = {
  */
 export function compressionUnavailable(c: Compression): string | null {
   if (c === 'none' || c === 'gzip') return null;
-  const codecs = CompressionCodecs as unknown as Record<number, (() => unknown) | undefined>;
+  const codecs = compressionCodecs();
   try {
     if (codecs[TYPES[c]]?.()) return null;
   } catch {
@@ -45,7 +50,7 @@ export function codecOf(c: Compression): { codec: number; compress: ((records: B
   if (c === 'gzip') return { codec: TYPES.gzip, compress: (records) => gzip(records) };
   const unavailable = compressionUnavailable(c);
   if (unavailable) throw new Error(unavailable);
-  const codecs = CompressionCodecs as unknown as Record<number, () => { compress(e: { buffer: Buffer }): Promise<Buffer> }>;
+  const codecs = compressionCodecs() as Record<number, () => { compress(e: { buffer: Buffer }): Promise<Buffer> }>;
   const codec = codecs[TYPES[c]]!();
   return { codec: TYPES[c], compress: (records) => codec.compress({ buffer: records }) };
 }

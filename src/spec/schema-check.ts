@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ErrorCodes, KafkaformError } from '../errors.js';
+import { schema as generatedSchema, validate as generatedValidate } from '../generated/schema-validator.js';
 import type { ProblemList } from './problems.js';
 import { didYouMean } from './suggest.js';
 import { describeKind, describeValue, formatPath, orList, type DocPath } from './text.js';
@@ -32,19 +33,12 @@ export function findSchemaFile(): string {
   }
 }
 
-let cached: { schema: SchemaNode; validate: ValidateFunction } | undefined;
-
-/** The parsed JSON Schema and its compiled validator, built once per process. */
+/**
+ * The parsed JSON Schema and its validator. The validator is ajv's standalone code, generated from
+ * schema/kafka.config.schema.json at build time (scripts/gen-schema-validator.mjs), so nothing compiles at run time.
+ */
 export function compiledSchema(): { schema: SchemaNode; validate: ValidateFunction } {
-  if (!cached) {
-    const schema = JSON.parse(readFileSync(findSchemaFile(), 'utf8')) as SchemaNode;
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    // Annotations for humans: what a value should look like, and what the keys of a mapping are called.
-    ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
-    ajv.addKeyword({ keyword: 'x-key-noun', schemaType: 'string' });
-    cached = { schema, validate: ajv.compile(schema) };
-  }
-  return cached;
+  return { schema: generatedSchema as SchemaNode, validate: generatedValidate as unknown as ValidateFunction };
 }
 
 /** True for values that may be secrets (SASL credentials, service env values): messages show their kind only. */

@@ -6,6 +6,9 @@ import { TOPIC_CONFIG_NAMES } from '../../../src/spec/topic-configs.js';
 
 type Node = Record<string, unknown>;
 
+/** The build-time generator of the standalone validator (a plain .mjs script, imported by path). */
+const GENERATOR: string = new URL('../../../scripts/gen-schema-validator.mjs', import.meta.url).href;
+
 // Every property an editor can complete must carry a title and a description.
 function undocumented(node: unknown, path: string, out: string[]): string[] {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return out;
@@ -31,7 +34,10 @@ describe('schema/kafka.config.schema.json', () => {
     expect(Object.keys((schema.definitions.topicConfig as { properties: Node }).properties)).toEqual([...TOPIC_CONFIG_NAMES]);
   });
 
-  it('compiles under ajv strict mode', () => {
+  it('compiles under ajv strict mode, and the generated validator (npm run build) is up to date with it', async () => {
+    const gen = (await import(GENERATOR)) as { specAjv(source: boolean): { compile(s: unknown): unknown }; generate(): string; OUTPUT_FILE: string };
+    expect(typeof gen.specAjv(false).compile(JSON.parse(readFileSync(findSchemaFile(), 'utf8')))).toBe('function');
+    expect(readFileSync(gen.OUTPUT_FILE, 'utf8'), 'src/generated/schema-validator.ts is stale: run npm run build').toBe(gen.generate());
     expect(typeof compiledSchema().validate).toBe('function');
   });
 
