@@ -134,8 +134,22 @@ function parseCount(value: string): number {
   return Number(value);
 }
 
+/**
+ * When the reader of stdout or stderr goes away (`kafkaform peek T | head -1`), stop at once with exit 0 and
+ * no message, as other CLIs do: nothing more can be shown, and the reader already has what it asked for.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(ExitCode.OK);
+    throw err;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 /** Entry point: one top-level catch turns errors into an exit code and, with --json, an error envelope. */
 async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe();
   let code: number = ExitCode.OK;
   const json = (): boolean => argv.includes('--json');
   const debug = argv.includes('--debug');
