@@ -116,7 +116,7 @@ function program(setExit: (code: number) => void): Command {
     .command('peek')
     .description('read messages of a topic from the beginning, without joining a consumer group')
     .argument('<topic>', 'topic to read')
-    .option('-n, --limit <n>', 'stop after N messages', parseCount)
+    .option('-n, --limit <n>', 'stop after N messages (default: 100 on a terminal, all when piped)', parseLimit)
     .option('--follow', 'keep reading new messages until interrupted')
     .option('-p, --partition <p>', 'read only this partition', parseCount)
     .addOption(new Option('--from-offset <offset>', 'start at this offset (with --partition, or in every partition)'))
@@ -126,6 +126,16 @@ function program(setExit: (code: number) => void): Command {
     );
 
   return cli;
+}
+
+/** --limit: a positive integer, with one message for every other value (0, -1, 1.5, abc). */
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new KafkaformError(ErrorCodes.USAGE, `--limit must be a positive integer (1, 2, ...), got "${value}"`, {
+      hint: 'kafkaform peek TOPIC --limit 10',
+    });
+  }
+  return Number(value);
 }
 
 /** A non-negative integer option value. */

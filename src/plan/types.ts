@@ -211,7 +211,8 @@ export interface ActionResult {
   action: Action;
   status: 'applied' | 'failed';
   durationMs: number;
-  error?: { code: string; message: string };
+  /** Why it failed: the stable code, the message, and the fix when the error names one. */
+  error?: { code: string; message: string; hint?: string };
 }
 
 /** What apply did: applied, failed, and still-pending actions; converged is true when the re-observed plan is empty. */

@@ -45,7 +45,7 @@ export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> 
     throw new KafkaformError(
       ErrorCodes.SEED_INVALID,
       `seed data has ${plural(problems.length, 'problem')} (in ${[...files].join(', ') || 'the spec'}); nothing was produced`,
-      { problems, details: { files: [...files] } },
+      { problems, details: { files: [...files] }, hint: 'fix each line or entry listed above (JSON Lines: one UTF-8 JSON value per line), then run the command again' },
     );
   }
   return out;

@@ -94,5 +94,65 @@ describe('issue 9 against a real broker', () => {
       expect(r.status, extra).toEqual([0, 0]);
       expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     }
+    // A page says how much is left; offsets that skip numbers are explained.
+    const page = await kafkaform(['-f', file, 'peek', 'many', '--limit', '5']);
+    expect(page.code, page.stderr).toBe(0);
+    expect(page.stderr).toContain('Showed 5 messages; up to 2996 more records in many.');
+  });
+
+  it('JSON Lines: invalid UTF-8 is KF102 at file:line:col before anything is created; values are the bytes written', async () => {
+    const good = '{"key":"u1","value":{"amount":12345678901234567890}}\n{"key":"u2","value":{"n": 1.10}}\n';
+    const bad = Buffer.concat([Buffer.from(good), Buffer.from('{"key":"u3","value":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    const body = `topics:\n  amounts:\n    partitions: 1\n    replicationFactor: 1\nseed:\n  amounts:\n    files: [seeds/a.jsonl]\n`;
+    const refused = await kafkaform(['-f', project(spec('utf8', body), { 'seeds/a.jsonl': bad }), 'apply', '--auto-approve']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Error [KF102]');
+    expect(refused.stderr).toContain('seeds/a.jsonl:3:25: invalid UTF-8 (byte 0xe9)');
+    expect(refused.stderr).toContain('fix:');
+    // kcat -L without -t: asking for one topic would auto-create it on this broker.
+    const topics = await run('kcat', ['-b', `127.0.0.1:${PORT}`, '-L']);
+    expect(topics.stdout).not.toContain('topic "amounts"');
+
+    const applied = await kafkaform(['-f', project(spec('utf8', body), { 'seeds/a.jsonl': good }), 'apply', '--auto-approve']);
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    const seen = await kcat('amounts');
+    expect(seen.map((m) => `${m.key} ${m.value.toString()}`)).toEqual(['u1 {"amount":12345678901234567890}', 'u2 {"n": 1.10}']);
+  });
+
+  it('apply without a TTY prints one line per batch and each step once', async () => {
+    const topics = Array.from({ length: 40 }, (_, i) => `  batch-${i}: { partitions: 1, replicationFactor: 1 }\n`).join('');
+    // Topics first: a seed produced right after its topic is created can meet NOT_LEADER (retries are issue 8's).
+    const r = await kafkaform(['-f', project(spec('batch', `topics:\n${topics}`)), 'apply', '--auto-approve']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(`${r.stderr}\n${r.stdout}`.match(/✓/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^ {2}✓ 40 × topic\.create: batch-0, batch-1, batch-10 and 37 more \(\d/m);
+    expect(r.stdout).toContain('Apply complete! 40 added, 0 changed, 0 destroyed.');
+    // Two transactions in a row leave a marker between their records: peek says why offsets skip.
+    const twice = await kafkaform(['-f', project(spec('batch', `topics:\n${topics}seed:\n  batch-0:\n    messages:\n      - { key: a, value: A }\n      - { key: b, value: B }\n`)), 'apply', '--auto-approve']);
+    expect(twice.code, twice.stderr + twice.stdout).toBe(0);
+    expect(`${twice.stderr}\n${twice.stdout}`.match(/✓/g)).toHaveLength(2);
+    expect(twice.stderr).toMatch(/^ {2}✓ \+ seed batch-0: 1 message \(inline:#[0-9a-f]{12}\) \(/m);
+    const peeked = await kafkaform(['-f', project(spec('batch', `topics:\n${topics}`)), 'peek', 'batch-0']);
+    expect(peeked.stdout).toContain('batch-0[0]@2');
+    expect(peeked.stderr).toContain('Offsets skip numbers: transaction markers');
+  });
+});
+
+describe('issue 9 command line, no broker needed', () => {
+  it('peek --limit refuses 0, -1 and 1.5 with one message', async () => {
+    const file = project(spec('usage', 'topics: {}\n'));
+    for (const v of ['0', '-1', '1.5']) {
+      const r = await kafkaform(['-f', file, 'peek', 'x', '--limit', v]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Error [KF500] --limit must be a positive integer (1, 2, ...), got "${v}"`);
+    }
+  });
+
+  it('status exits 3 when a declared container is not running', async () => {
+    const file = project(`version: 1\nproject: kft-i9-status\ncontainers:\n  kafka:\n    nodes: 1\n    network: host\n    port: 52500\n    controllerPort: 52600\n`);
+    const r = await kafkaform(['-f', file, 'status']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toContain('Not running: kft-i9-status-kafka-1 (absent)');
+    expect((await kafkaform(['-f', file, 'status', '--json'])).code).toBe(3);
   });
 });

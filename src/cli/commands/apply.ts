@@ -1,4 +1,3 @@
-import pc from 'picocolors';
 import { apply } from '../../apply/apply.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
@@ -7,6 +6,7 @@ import { PLAN_FORMAT_VERSION, type ApplyReport, type Plan } from '../../plan/typ
 import { ExitCode } from '../exit.js';
 import type { GlobalOptions } from '../main.js';
 import { openSession, observeAndPlan, replan, type Session } from '../session.js';
+import { createStepPrinter } from '../steps.js';
 import { confirm, createProgress } from '../terminal.js';
 
 /** Flags of `kafkaform apply` (and of destroy, which applies a destroy plan). */
@@ -52,24 +52,31 @@ export async function planConfirmApply(
       if (f.json) printJson(emptyReport(plan, true));
       return ExitCode.OK;
     }
-    await confirm(`\n${question}`, f.autoApprove);
-    const c = pc.createColors(g.color);
+    await confirm(`\n${question}`, f.autoApprove, verb === 'Destroy' ? 'destroy' : 'apply');
+    const steps = createStepPrinter({
+      tty: Boolean(process.stderr.isTTY),
+      color: g.color,
+      write: (line) => {
+        progress.stop();
+        if (!f.json) process.stderr.write(`${line}\n`);
+      },
+    });
     const report = await apply(plan, {
       ...session.deps,
       observed,
       seeds: session.seeds,
       replan: (o) => replan(session, o),
-      onProgress: (m) => progress.update(m),
-      onResult: (r) => {
-        const label = r.action.kind.replace('.', ' ');
-        const subject = 'topic' in r.action ? r.action.topic : 'name' in r.action ? r.action.name : '';
-        if (r.status === 'applied') progress.succeed(`${label} ${subject} ${c.dim(`(${(r.durationMs / 1000).toFixed(1)} s)`)}`);
-        else progress.fail(`${label} ${subject}: ${r.error?.message ?? 'failed'}`);
+      onProgress: (m) => {
+        steps.flush();
+        progress.update(m);
       },
+      // Each step is printed once: applied steps as they finish, failures in the report below.
+      onResult: (r) => steps.result(r),
     });
+    steps.flush();
     progress.stop();
     if (f.json) printJson(report);
-    else out(`\n${renderReportText(report, { color: g.color, verb })}`);
+    else out(`\n${renderReportText(report, { color: g.color, verb, stepsShown: true })}`);
     return report.failed.length === 0 && report.converged ? ExitCode.OK : ExitCode.ERROR;
   } finally {
     progress.stop();
