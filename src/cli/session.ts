@@ -38,6 +38,7 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>)
     reseed: Boolean(flags.reseed),
     destroy: Boolean(flags.destroy),
     removeVolumes: Boolean(flags.removeVolumes),
+    now: Date.now(),
   };
   const link = new ClusterLink(desired.spec, { debug: g.debug });
   const deps = { link, options };

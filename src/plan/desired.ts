@@ -10,6 +10,10 @@ export interface SeedBatch {
   count: number;
   /** Display source: a relative file path, "inline" or "generated". */
   source: string;
+  /** Encoded size of the entry's largest message as a record batch of one (checked against max.message.bytes). */
+  largestMessageBytes?: number;
+  /** Epoch ms of the entry's oldest explicit message timestamp; null when no message sets one. */
+  oldestTimestampMs?: number | null;
 }
 
 /** The planner's first input: what the user wants. */
@@ -28,4 +32,6 @@ export interface PlanOptions {
   destroy: boolean;
   /** With destroy: also remove the project's volumes. */
   removeVolumes: boolean;
+  /** Epoch ms the plan is made at, for time-based findings (seed timestamps past retention); skipped when absent. */
+  now?: number;
 }

@@ -2,6 +2,7 @@ import type { SourcePos } from '../errors.js';
 import type { Spec } from '../spec/types.js';
 import type { Desired, PlanOptions, SeedBatch } from './desired.js';
 import type { Observed, SeedRecord } from './observed.js';
+import { seedLimitDiagnostics } from './seed-limits.js';
 import { isReservedTopic } from './state-topic.js';
 import { DiagnosticCodes, type Diagnostic, type SeedProduceAction } from './types.js';
 
@@ -48,6 +49,7 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
       });
     }
   }
+  out.diagnostics.push(...seedLimitDiagnostics(desired, observed, options, out.actions));
   return out;
 }
 

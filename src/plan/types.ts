@@ -162,6 +162,9 @@ export const DiagnosticCodes = {
   CONTAINER_NAME_CONFLICT: 'P009',
   INTERNAL_TOPIC: 'P010',
   CLUSTER_UNKNOWN: 'P011',
+  // P020 and up: added by issue 9 (input checks), numbered apart from codes other branches may add.
+  SEED_MESSAGE_TOO_LARGE: 'P020',
+  SEED_OLDER_THAN_RETENTION: 'P021',
 } as const;
 
 /** One of the stable diagnostic codes. */

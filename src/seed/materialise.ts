@@ -5,6 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { ErrorCodes, KafkaformError, type Problem } from '../errors.js';
 import type { SeedBatch } from '../plan/desired.js';
 import type { SeedEntrySpec, SeedSpec, Spec } from '../spec/types.js';
+import { BATCH_HEADER_BYTES } from '../kafka/record-batch.js';
+import { messageSize } from './batching.js';
 import { compressionUnavailable } from './compression.js';
 import { parseSeedFile, toBytes } from './files.js';
 import { definitionHash, fileHash } from './hash.js';
@@ -51,9 +53,24 @@ export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> 
   return out;
 }
 
-/** The planner's view of materialised seeds: identity, hash and size, without the messages. */
+/** The planner's view of materialised seeds: identity, hash, size and limits, without the messages. */
 export function toSeedBatches(seeds: MaterialisedSeed[]): SeedBatch[] {
-  return seeds.map(({ topic, entryId, hash, count, source }) => ({ topic, entryId, hash, count, source }));
+  return seeds.map(({ topic, entryId, hash, count, source, messages }) => ({ topic, entryId, hash, count, source, ...messageLimits(messages) }));
+}
+
+/** The largest message as a one-record batch, and the oldest explicit timestamp: what max.message.bytes and retention judge. */
+function messageLimits(messages: SeedMessage[]): { largestMessageBytes: number; oldestTimestampMs: number | null } {
+  let largest = 0;
+  let oldest: number | null = null;
+  for (const m of messages) {
+    const size = messageSize(m);
+    if (size > largest) largest = size;
+    if (m.timestamp !== null) {
+      const t = Number(m.timestamp);
+      if (oldest === null || t < oldest) oldest = t;
+    }
+  }
+  return { largestMessageBytes: messages.length ? BATCH_HEADER_BYTES + largest : 0, oldestTimestampMs: oldest };
 }
 
 /** One entry's messages, or null after pushing its problems. */

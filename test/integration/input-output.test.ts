@@ -119,6 +119,22 @@ describe('issue 9 against a real broker', () => {
     expect(seen.map((m) => `${m.key} ${m.value.toString()}`)).toEqual(['u1 {"amount":12345678901234567890}', 'u2 {"n": 1.10}']);
   });
 
+  it('seed messages above max.message.bytes are a plan error at the entry; timestamps past retention warn', async () => {
+    const big = 'x'.repeat(20_000);
+    const body = `topics:\n  small:\n    partitions: 1\n    replicationFactor: 1\n    config:\n      max.message.bytes: 10KiB\n  dflt:\n    partitions: 1\n    replicationFactor: 1\nseed:\n  small:\n    messages:\n      - { key: ok, value: fine }\n      - { key: big, value: ${big} }\n  dflt:\n    files: [seeds/big.jsonl]\n    messages:\n      - { key: old, value: v, timestamp: 2020-01-01T00:00:00Z }\n`;
+    const file = project(spec('limits', body), { 'seeds/big.jsonl': `{"value":"${'y'.repeat(2 * 1024 * 1024)}"}\n` });
+    const planned = await kafkaform(['-f', file, 'plan']);
+    expect(planned.code).toBe(1);
+    expect(planned.stdout).toMatch(/P020.*seed inline:#[0-9a-f]{12} of topic small has a message of 200\d\d bytes/);
+    expect(planned.stdout).toMatch(/kafka\.config\.yaml:18:9 /);
+    expect(planned.stdout).toMatch(/P020.*seed file:seeds\/big\.jsonl of topic dflt has a message of 2097\d+ bytes .* max\.message\.bytes of 1048588/);
+    expect(planned.stdout).toMatch(/P021.*timestamps from 2020-01-01T00:00:00\.000Z, older than the topic's retention\.ms of 604800000/);
+    const applied = await kafkaform(['-f', file, 'apply', '--auto-approve']);
+    expect(applied.code).toBe(1);
+    const topics = await run('kcat', ['-b', `127.0.0.1:${PORT}`, '-L']);
+    expect(topics.stdout).not.toContain('topic "small"');
+  });
+
   it('apply without a TTY prints one line per batch and each step once', async () => {
     const topics = Array.from({ length: 40 }, (_, i) => `  batch-${i}: { partitions: 1, replicationFactor: 1 }\n`).join('');
     // Topics first: a seed produced right after its topic is created can meet NOT_LEADER (retries are issue 8's).
