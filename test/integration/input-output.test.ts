@@ -126,7 +126,7 @@ describe('issue 9 against a real broker', () => {
     const planned = await kafkaform(['-f', file, 'plan']);
     expect(planned.code).toBe(1);
     expect(planned.stdout).toMatch(/P020.*seed inline:#[0-9a-f]{12} of topic small has a message of 200\d\d bytes/);
-    expect(planned.stdout).toMatch(/kafka\.config\.yaml:18:9 /);
+    expect(planned.stdout).toMatch(/kafka\.config\.yaml:18:9$/m);
     expect(planned.stdout).toMatch(/P020.*seed file:seeds\/big\.jsonl of topic dflt has a message of 2097\d+ bytes .* max\.message\.bytes of 1048588/);
     expect(planned.stdout).toMatch(/P021.*timestamps from 2020-01-01T00:00:00\.000Z, older than the topic's retention\.ms of 604800000/);
     const applied = await kafkaform(['-f', file, 'apply', '--auto-approve']);
