@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_NETWORK } from './defaults.js';
-import { interpolate } from './interpolate.js';
+import { interpolate, KAFKA_BOOTSTRAP_REF } from './interpolate.js';
 import type { ProblemList } from './problems.js';
 import type { DocPath } from './text.js';
 import { checkDuration } from './units.js';
@@ -51,6 +51,11 @@ export function scalarString(v: unknown): string | undefined {
  */
 export function interpolateAt(ctx: SpecContext, path: DocPath, value: string, secret = false): string {
   const r = interpolate(value, ctx.env);
+  // ${kafka.bootstrap} means something only where a container's env is made: a service's env.
+  const inServiceEnv = path[0] === 'containers' && path[1] === 'services' && path[3] === 'env';
+  if (!inServiceEnv && value.includes(KAFKA_BOOTSTRAP_REF)) {
+    ctx.problems.add(path, `${KAFKA_BOOTSTRAP_REF} can only be used in a service's env`, 'write the bootstrap servers here, or move the reference to containers.services.<name>.env', ctx.source.posOfText(path, KAFKA_BOOTSTRAP_REF));
+  }
   for (const err of r.errors) {
     const message = secret && !err.message.startsWith('environment variable') ? 'malformed "${…}" reference (value not shown)' : err.message;
     ctx.problems.add(path, message, err.hint, ctx.source.posOfText(path, err.token));
