@@ -9,7 +9,7 @@ import {
   MANAGED_BROKER_PROPERTIES,
   defaultClusterId,
 } from './defaults.js';
-import { normaliseServices } from './services.js';
+import { checkImage, normaliseServices } from './services.js';
 import { quote } from './text.js';
 import type { ContainersSpec, KafkaClusterSpec } from './types.js';
 
@@ -55,6 +55,7 @@ function kafkaCluster(ctx: SpecContext, raw: unknown, project: string): KafkaClu
     );
   }
   const persistence = m.persistence === 'none' ? 'none' : DEFAULT_PERSISTENCE;
+  checkImage(ctx, ['containers', 'kafka', 'image'], m.image);
   return {
     image: asString(m.image, DEFAULT_KAFKA_IMAGE),
     nodes,

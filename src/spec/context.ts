@@ -63,8 +63,11 @@ export function interpolateAt(ctx: SpecContext, path: DocPath, value: string, se
   return r.value;
 }
 
+/** The longest delay a Node.js timer takes (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** A duration in ms (absent → fallback); strings are checked here, numbers by the schema. */
-export function durationAt(ctx: SpecContext, path: DocPath, v: unknown, fallbackMs: number, minMs = 0): number {
+export function durationAt(ctx: SpecContext, path: DocPath, v: unknown, fallbackMs: number, minMs = 0, maxMs = Number.MAX_SAFE_INTEGER): number {
   if (v === undefined || v === null) return fallbackMs;
   const p = checkDuration(v);
   if (!p.ok) {
@@ -73,6 +76,10 @@ export function durationAt(ctx: SpecContext, path: DocPath, v: unknown, fallback
   }
   if (p.value < BigInt(minMs) || p.value > BigInt(Number.MAX_SAFE_INTEGER)) {
     ctx.problems.add(path, `expected a duration of at least ${minMs}ms, got ${String(v)}`, 'for example 500ms, 30s, 5m or 1h');
+    return fallbackMs;
+  }
+  if (p.value > BigInt(maxMs)) {
+    ctx.problems.add(path, `expected a duration of at most ${maxMs}ms (about ${Math.floor(maxMs / 86_400_000)} days), got ${String(v)}`, 'for example 500ms, 30s, 5m or 1h');
     return fallbackMs;
   }
   return Number(p.value);
