@@ -16,10 +16,13 @@ export interface LoadedDesired {
   seeds: MaterialisedSeed[];
 }
 
-/** Loads and validates the spec, then reads its seed sources (errors carry file:line:col). */
-export async function loadDesired(file: string): Promise<LoadedDesired> {
+/**
+ * Loads and validates the spec, then reads its seed sources (errors carry file:line:col). Without
+ * `keepMessages` (validate, plan) seeds are checked, hashed and sized, but their messages are not kept.
+ */
+export async function loadDesired(file: string, keepMessages = true): Promise<LoadedDesired> {
   const spec = await loadSpec(file);
-  const seeds = await materialiseSeeds(spec);
+  const seeds = await materialiseSeeds(spec, { keepMessages });
   return { spec, seeds };
 }
 
@@ -31,8 +34,8 @@ export interface Session extends LoadedDesired {
 }
 
 /** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. */
-export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>): Promise<Session> {
-  const desired = await loadDesired(g.file);
+export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>, keepMessages = true): Promise<Session> {
+  const desired = await loadDesired(g.file, keepMessages);
   const options: PlanOptions = {
     allowDelete: Boolean(flags.allowDelete) || desired.spec.allowDelete,
     reseed: Boolean(flags.reseed),

@@ -22,7 +22,8 @@ export const SEEDED_BASE_TIME_MS = Date.UTC(2024, 0, 1);
  * template anywhere fails the whole call with SEED_INVALID listing every problem, so apply never
  * starts producing a seed it cannot finish. Output order: topics as in the spec, entries as declared.
  */
-export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> {
+export async function materialiseSeeds(spec: Spec, opts: { keepMessages?: boolean } = {}): Promise<MaterialisedSeed[]> {
+  const keep = opts.keepMessages ?? true;
   const problems: Problem[] = [];
   const out: MaterialisedSeed[] = [];
   const baseDir = dirname(spec.file);
@@ -38,7 +39,7 @@ export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> 
         continue;
       }
       seen.add(entry.id);
-      const m = await materialiseEntry(seed, entry, baseDir, problems);
+      const m = await materialiseEntry(seed, entry, baseDir, problems, keep);
       if (m) out.push(m);
     }
   }
@@ -55,22 +56,32 @@ export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> 
 
 /** The planner's view of materialised seeds: identity, hash, size and limits, without the messages. */
 export function toSeedBatches(seeds: MaterialisedSeed[]): SeedBatch[] {
-  return seeds.map(({ topic, entryId, hash, count, source, messages }) => ({ topic, entryId, hash, count, source, ...messageLimits(messages) }));
+  return seeds.map(({ topic, entryId, hash, count, source, largestMessageBytes, oldestTimestampMs }) => ({ topic, entryId, hash, count, source, largestMessageBytes, oldestTimestampMs }));
 }
 
-/** The largest message as a one-record batch, and the oldest explicit timestamp: what max.message.bytes and retention judge. */
-function messageLimits(messages: SeedMessage[]): { largestMessageBytes: number; oldestTimestampMs: number | null } {
-  let largest = 0;
-  let oldest: number | null = null;
-  for (const m of messages) {
+/** Folds messages into the largest one (as a one-record batch) and the oldest explicit timestamp, without keeping them. */
+class LimitTracker {
+  private largest = 0;
+  private oldest: number | null = null;
+  add(m: SeedMessage): void {
     const size = messageSize(m);
-    if (size > largest) largest = size;
+    if (size > this.largest) this.largest = size;
     if (m.timestamp !== null) {
       const t = Number(m.timestamp);
-      if (oldest === null || t < oldest) oldest = t;
+      if (this.oldest === null || t < this.oldest) this.oldest = t;
     }
   }
-  return { largestMessageBytes: messages.length ? BATCH_HEADER_BYTES + largest : 0, oldestTimestampMs: oldest };
+  /** What max.message.bytes and retention judge. */
+  limits(): { largestMessageBytes: number; oldestTimestampMs: number | null } {
+    return { largestMessageBytes: this.largest ? BATCH_HEADER_BYTES + this.largest : 0, oldestTimestampMs: this.oldest };
+  }
+}
+
+/** The limits of a list of messages. */
+function limitsOf(messages: SeedMessage[]): { largestMessageBytes: number; oldestTimestampMs: number | null } {
+  const t = new LimitTracker();
+  for (const m of messages) t.add(m);
+  return t.limits();
 }
 
 /** One entry's messages, or null after pushing its problems. */
@@ -79,12 +90,13 @@ async function materialiseEntry(
   entry: SeedEntrySpec,
   baseDir: string,
   problems: Problem[],
+  keep: boolean,
 ): Promise<MaterialisedSeed | null> {
   const base = { topic: seed.topic, entryId: entry.id, compression: seed.compression };
   switch (entry.kind) {
     case 'inline': {
       const messages = [inlineMessage(entry.message)];
-      return { ...base, hash: definitionHash(entry), count: 1, source: 'inline', messages };
+      return { ...base, hash: definitionHash(entry), count: 1, source: 'inline', messages, ...limitsOf(messages) };
     }
     case 'file': {
       const path = resolve(baseDir, entry.path);
@@ -106,12 +118,15 @@ async function materialiseEntry(
         return null;
       }
       const messages = parsed.messages;
-      return { ...base, hash: fileHash(entry.format, bytes), count: messages.length, source: entry.path, messages };
+      return { ...base, hash: fileHash(entry.format, bytes), count: messages.length, source: entry.path, messages: keep ? messages : [], ...limitsOf(messages) };
     }
     case 'generate': {
-      const messages = generate(entry, problems);
+      // Planning only needs the hash (of the definition) and the limits: messages are rendered one at a time and dropped.
+      const tracker = new LimitTracker();
+      const messages = generate(entry, problems, keep ? null : (m) => tracker.add(m));
       if (!messages) return null;
-      return { ...base, hash: definitionHash(entry), count: messages.length, source: 'generated', messages };
+      if (keep) return { ...base, hash: definitionHash(entry), count: messages.length, source: 'generated', messages, ...limitsOf(messages) };
+      return { ...base, hash: definitionHash(entry), count: entry.count, source: 'generated', messages: [], ...tracker.limits() };
     }
   }
 }
@@ -132,7 +147,7 @@ function inlineMessage(m: { key: string | null; value: unknown; headers: Record<
  * from SEEDED_BASE_TIME_MS); without one it differs per run, yet the hash (of the definition) does not,
  * so the entry is still produced only once.
  */
-function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems: Problem[]): SeedMessage[] | null {
+function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems: Problem[], stream: ((m: SeedMessage) => void) | null = null): SeedMessage[] | null {
   const found: string[] = [];
   const key = entry.key === null ? null : compileString(entry.key, found);
   const stringValue = typeof entry.value === 'string' ? compileString(entry.value, found) : null;
@@ -146,7 +161,7 @@ function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems:
   const rng = createRng(entry.seed ?? randomInt(0, 2 ** 32 - 1));
   const seeded = entry.seed !== null;
   const start = seeded ? SEEDED_BASE_TIME_MS : Date.now();
-  const messages: SeedMessage[] = new Array(entry.count);
+  const messages: SeedMessage[] = stream ? [] : new Array(entry.count);
   for (let index = 0; index < entry.count; index++) {
     // Seeded: one second apart, so ordering by {{timestamp}} matches ordering by {{seq}}.
     const ctx = { index, rng, timeMs: seeded ? start + index * 1000 : start };
@@ -156,7 +171,9 @@ function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems:
     else if (value !== null) v = Buffer.from(JSON.stringify(renderValue(value, ctx)), 'utf8');
     const h: Record<string, string> = {};
     for (const [name, t] of headers) h[name] = renderString(t, ctx);
-    messages[index] = { key: k, value: v, headers: h, partition: null, timestamp: null };
+    const m: SeedMessage = { key: k, value: v, headers: h, partition: null, timestamp: null };
+    if (stream) stream(m);
+    else messages[index] = m;
   }
   return messages;
 }

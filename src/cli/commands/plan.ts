@@ -16,7 +16,8 @@ export interface PlanFlags {
 
 /** `kafkaform plan`: prints the plan (text rendered from the same object --json prints). */
 export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed });
+  // plan never produces: seed messages are checked and hashed, not kept.
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed }, false);
   const progress = createProgress({ quiet: f.json, color: g.color });
   try {
     progress.update('observing Docker and the cluster');
