@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzzCase, runCase, scratch } from '../fuzz/run.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 
 // Issue 9: bad input is refused before anything happens, and output survives pipes. Ports 52000-52999, names kft-i9-.
@@ -133,6 +134,26 @@ describe('issue 9 against a real broker', () => {
     expect(applied.code).toBe(1);
     const topics = await run('kcat', ['-b', `127.0.0.1:${PORT}`, '-L']);
     expect(topics.stdout).not.toContain('topic "small"');
+  });
+
+  it('a sample of accepted fuzz specs applies and converges (plan is empty afterwards)', async () => {
+    const dir = scratch();
+    const sample: { i: number; text: string; seedBytes: Buffer }[] = [];
+    for (let i = 0; sample.length < 6 && i < 400; i += 2) {
+      const c = fuzzCase(9, i, PORT);
+      const r = await runCase(dir, c.text, c.seedBytes);
+      if (r.outcome === 'accepted' && r.plan!.actions.some((a) => a.kind === 'seed.produce' || a.kind === 'topic.create')) sample.push({ i, ...c });
+    }
+    expect(sample).toHaveLength(6);
+    for (const c of sample) {
+      // Own project and topic names per case, so the cases do not fight over ownership.
+      const text = c.text.replace('project: kft-i9-fuzz', `project: kft-i9-fuzz-${c.i}`).replace(/"t(\d)"/g, `"f${c.i}t$1"`);
+      const file = project(text, { 'seeds/f.jsonl': c.seedBytes });
+      const applied = await kafkaform(['-f', file, 'apply', '--auto-approve']);
+      expect(applied.code, `${text}\n${applied.stderr}${applied.stdout}`).toBe(0);
+      const again = await kafkaform(['-f', file, 'plan', '--detailed-exitcode']);
+      expect(again.code, `${text}\n${again.stdout}`).toBe(0);
+    }
   });
 
   it('apply without a TTY prints one line per batch and each step once', async () => {
