@@ -3,7 +3,7 @@ import type { Desired, PlanOptions } from './desired.js';
 import type { Observed } from './observed.js';
 import { orderActions } from './order.js';
 import { planSeeds } from './seeds.js';
-import { summarize } from './summary.js';
+import { isClusterStep, summarize } from './summary.js';
 import { planTopics } from './topics.js';
 import { DiagnosticCodes, PLAN_FORMAT_VERSION, type Diagnostic, type NoopNote, type Plan } from './types.js';
 
@@ -51,6 +51,7 @@ export function planWithContainers(desired: Desired, observed: Observed, options
     seeds: seeds.actions,
     topicDeletes: topics.deletes,
   });
+  const guessed = observed.cluster === null && actions.some(isClusterStep);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     project: spec.project,
@@ -59,6 +60,7 @@ export function planWithContainers(desired: Desired, observed: Observed, options
     noops: sortNoops(topics.noops),
     unmanaged: topics.unmanaged,
     summary: summarize(actions),
+    ...(guessed ? { provisional: { reason: 'the cluster could not be observed (it is down or not created yet), so its topics and seed records are unknown; apply plans these steps again once it is up' } } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { formatPos } from '../errors.js';
 import { describeAction, describeDetails, sourceLabel, type ChangeSymbol } from './render-action.js';
 import { plural } from '../words.js';
+import { isClusterStep } from './summary.js';
 import type { Diagnostic, Plan } from './types.js';
 
 /** Options of the human renderers: colour only when the caller decided the stream takes it. */
@@ -55,7 +56,8 @@ export function renderPlanText(plan: Plan, opts: RenderOptions): string {
 export function renderActions(plan: Plan, c: Colors, verbose: boolean): string[] {
   const out: string[] = [];
   for (const action of plan.actions) {
-    for (const line of describeAction(action)) out.push(`  ${paint(line.symbol, c)} ${line.text}`);
+    const mark = plan.provisional && isClusterStep(action) ? c.dim(' (provisional)') : '';
+    for (const line of describeAction(action)) out.push(`  ${paint(line.symbol, c)} ${line.text}${mark}`);
     if (verbose) for (const d of describeDetails(action)) out.push(c.dim(`      ${d}`));
   }
   return out;
@@ -92,6 +94,10 @@ function summaryLines(plan: Plan, c: Colors): string[] {
   const lines: string[] = [];
   if (plan.actions.length) {
     lines.push(`${c.bold('Plan:')} ${create} to create, ${change} to change, ${del} to delete.`);
+    if (plan.provisional) {
+      const n = plan.actions.filter(isClusterStep).length;
+      lines.push(c.dim(`${plural(n, 'step')} marked provisional: ${plan.provisional.reason}.`));
+    }
   } else if (!errors) {
     lines.push(c.green('No changes. The cluster matches the spec.'));
   }

@@ -207,6 +207,11 @@ export interface Plan {
   /** Topics in the cluster that the spec does not declare and kafkaform will not touch (internal ones excluded). */
   unmanaged: string[];
   summary: PlanSummary;
+  /**
+   * Present when the cluster could not be observed (its containers are down or not created yet): every topic.* and
+   * seed.* action is then a guess (all creates, all unproduced) that apply plans again once the cluster is up.
+   */
+  provisional?: { reason: string };
 }
 
 /** The result of one executed action. */
