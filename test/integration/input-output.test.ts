@@ -149,7 +149,9 @@ describe('issue 9 against a real broker', () => {
       // Own project and topic names per case, so the cases do not fight over ownership.
       const text = c.text.replace('project: kft-i9-fuzz', `project: kft-i9-fuzz-${c.i}`).replace(/"t(\d)"/g, `"f${c.i}t$1"`);
       const file = project(text, { 'seeds/f.jsonl': c.seedBytes });
-      const applied = await kafkaform(['-f', file, 'apply', '--auto-approve']);
+      let applied = await kafkaform(['-f', file, 'apply', '--auto-approve']);
+      // A seed produced right after its topic was created can meet NOT_LEADER (no retry yet: issue 8's); apply resumes.
+      if (applied.code !== 0 && /NOT_LEADER|LEADER_NOT_AVAILABLE/.test(applied.stdout)) applied = await kafkaform(['-f', file, 'apply', '--auto-approve']);
       expect(applied.code, `${text}\n${applied.stderr}${applied.stdout}`).toBe(0);
       const again = await kafkaform(['-f', file, 'plan', '--detailed-exitcode']);
       expect(again.code, `${text}\n${again.stdout}`).toBe(0);

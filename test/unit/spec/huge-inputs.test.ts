@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaformError } from '../../../src/errors.js';
 import { materialiseSeeds, toSeedBatches } from '../../../src/seed/materialise.js';
-import { parseSpec } from '../../../src/spec/load.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSpec, parseSpec } from '../../../src/spec/load.js';
 
 function problems(text: string): string[] {
   try {
@@ -22,6 +25,14 @@ describe('huge inputs', () => {
     expect(block).toHaveLength(1);
     expect(block[0]).toContain('nested more than 64 levels deep');
     expect(problems(`${HEAD}x-ok: ${'['.repeat(40)}${']'.repeat(40)}\n`)).toEqual([]);
+  });
+
+  it('a spec above 4 MiB is refused before parsing; more than 10,000 topics is a schema error', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kft-i9-')), 'kafka.config.yaml');
+    writeFileSync(file, `${HEAD}x-pad: "${'x'.repeat(4 * 1048576)}"\n`);
+    await expect(loadSpec(file, {})).rejects.toThrow(/is 4\.0 MiB; kafkaform reads specs up to 4 MiB/);
+    const topics = (n: number) => `${HEAD}topics:\n${Array.from({ length: n }, (_, i) => `  t${i}: {}\n`).join('')}`;
+    expect(problems(topics(10_001))).toEqual(['5:3 topics must NOT have more than 10000 properties']);
   });
 
   it('the schema bounds generate counts to what the tool handles', () => {
