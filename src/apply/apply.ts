@@ -153,5 +153,6 @@ async function observeAgain(ctx: ApplyContext): Promise<Plan | null> {
 function failure(action: Action, durationMs: number, err: unknown): ActionResult {
   const code = err instanceof KafkaformError ? err.code : ErrorCodes.INTERNAL;
   const message = err instanceof Error ? err.message : String(err);
-  return { action, status: 'failed', durationMs, error: { code, message } };
+  const hint = err instanceof KafkaformError ? err.hint : undefined;
+  return { action, status: 'failed', durationMs, error: { code, message, ...(hint ? { hint } : {}) } };
 }

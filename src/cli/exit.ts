@@ -1,8 +1,11 @@
 import pc from 'picocolors';
 import { formatPos, isKafkaformError, type KafkaformError } from '../errors.js';
 
-/** Exit codes: 0 success/no changes, 1 error, 2 changes present (plan --detailed-exitcode only). */
-export const ExitCode = { OK: 0, ERROR: 1, CHANGES: 2 } as const;
+/**
+ * Exit codes: 0 success/no changes, 1 error, 2 changes present (plan --detailed-exitcode only),
+ * 3 a declared container is not running (status only).
+ */
+export const ExitCode = { OK: 0, ERROR: 1, CHANGES: 2, NOT_RUNNING: 3 } as const;
 
 /** The JSON error envelope printed in --json mode: stable code, message, located problems. */
 export function errorEnvelope(err: unknown): Record<string, unknown> {

@@ -207,7 +207,7 @@ function program(setExit: (code: number) => void): Command {
     .command('peek')
     .description('read messages of a topic from the beginning, without joining a consumer group')
     .argument('<topic>', 'topic to read')
-    .option('-n, --limit <n>', 'stop after N messages', parseCount)
+    .option('-n, --limit <n>', 'stop after N messages (default: 100 on a terminal, all when piped)', parseLimit)
     .option('--follow', 'keep reading new messages until interrupted')
     .option('-p, --partition <p>', 'read only this partition', parseCount)
     .addOption(new Option('--from-offset <offset>', 'start at this offset (with --partition, or in every partition)'))
@@ -224,14 +224,38 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** --limit: a positive integer, with one message for every other value (0, -1, 1.5, abc). */
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new KafkaformError(ErrorCodes.USAGE, `--limit must be a positive integer (1, 2, ...), got "${value}"`, {
+      hint: 'kafkaform peek TOPIC --limit 10',
+    });
+  }
+  return Number(value);
+}
+
 /** A non-negative integer option value. */
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new KafkaformError(ErrorCodes.USAGE, `expected a non-negative integer, got "${value}"`);
   return Number(value);
 }
 
+/**
+ * When the reader of stdout or stderr goes away (`kafkaform peek T | head -1`), stop at once with exit 0 and
+ * no message, as other CLIs do: nothing more can be shown, and the reader already has what it asked for.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(ExitCode.OK);
+    throw err;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 /** Entry point: one top-level catch turns errors into an exit code and, with --json, an error envelope. */
 async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe();
   let code: number = ExitCode.OK;
   const json = (): boolean => argv.includes('--json');
   const debug = argv.includes('--debug');

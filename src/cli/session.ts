@@ -16,10 +16,18 @@ export interface LoadedDesired {
   seeds: MaterialisedSeed[];
 }
 
-/** Loads and validates the spec, then reads its seed sources (errors carry file:line:col). */
-export async function loadDesired(file: string, environment?: string, env?: Record<string, string | undefined>): Promise<LoadedDesired> {
+/**
+ * Loads and validates the spec, then reads its seed sources (errors carry file:line:col). Without
+ * `keepMessages` (validate, plan) seeds are checked, hashed and sized, but their messages are not kept.
+ */
+export async function loadDesired(
+  file: string,
+  environment?: string,
+  env?: Record<string, string | undefined>,
+  keepMessages = true,
+): Promise<LoadedDesired> {
   const spec = await loadSpec(file, env ?? process.env, { environment });
-  const seeds = await materialiseSeeds(spec);
+  const seeds = await materialiseSeeds(spec, { keepMessages });
   return { spec, seeds };
 }
 
@@ -31,8 +39,8 @@ export interface Session extends LoadedDesired {
 }
 
 /** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. */
-export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>): Promise<Session> {
-  const desired = await loadDesired(g.file, g.environment, g.env);
+export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>, keepMessages = true): Promise<Session> {
+  const desired = await loadDesired(g.file, g.environment, g.env, keepMessages);
   const options: PlanOptions = {
     allowDelete: Boolean(flags.allowDelete) || desired.spec.allowDelete,
     reseed: Boolean(flags.reseed),
@@ -41,6 +49,7 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>)
     allow: flags.allow ?? [],
     noAdopt: Boolean(flags.noAdopt),
     takeOwnership: Boolean(flags.takeOwnership),
+    now: Date.now(),
   };
   // The Kafka and Docker sides are imported here, not at the top, so `validate` never loads kafkajs or dockerode.
   const { ClusterLink } = await import('../apply/link.js');

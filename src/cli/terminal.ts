@@ -24,11 +24,13 @@ export function createProgress(opts: { quiet: boolean; color: boolean }): Progre
   const stream = process.stderr;
   if (opts.quiet) return { update: () => undefined, succeed: () => undefined, fail: () => undefined, stop: () => undefined };
   if (!stream.isTTY) {
+    // Without a TTY a counter ("300/1000 messages") would print a line per tick: only a new kind of message prints.
     let last = '';
     return {
       update: (m) => {
-        if (m !== last) stream.write(`… ${m}\n`);
-        last = m;
+        const shape = m.replace(/\d+/g, '#');
+        if (shape !== last) stream.write(`… ${m}\n`);
+        last = shape;
       },
       succeed: (m) => stream.write(`✓ ${m}\n`),
       fail: (m) => stream.write(`✗ ${m}\n`),
@@ -64,10 +66,10 @@ export function createProgress(opts: { quiet: boolean; color: boolean }): Progre
  * Asks for confirmation on a TTY. Without a TTY it refuses rather than waiting,
  * unless `autoApprove` is set: CI must say --auto-approve explicitly.
  */
-export async function confirm(question: string, autoApprove: boolean): Promise<void> {
+export async function confirm(question: string, autoApprove: boolean, verb: 'apply' | 'destroy' = 'apply'): Promise<void> {
   if (autoApprove) return;
   if (!process.stdin.isTTY) {
-    throw new KafkaformError(ErrorCodes.CONFIRMATION_REQUIRED, 'refusing to apply without confirmation: standard input is not a terminal', {
+    throw new KafkaformError(ErrorCodes.CONFIRMATION_REQUIRED, `refusing to ${verb} without confirmation: standard input is not a terminal`, {
       hint: 'review the plan, then run again with --auto-approve',
     });
   }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { SourcePos } from '../errors.js';
 import type { ObservedEngine } from '../plan/observed.js';
 import type { ContainerRole } from '../plan/types.js';
+import { KAFKA_BOOTSTRAP_REF } from '../spec/interpolate.js';
 import type { KafkaClusterSpec, ServiceSpec, Spec } from '../spec/types.js';
 import { canonicalJson, fingerprint, hashOf, type ConfigFingerprint } from './canonical.js';
 import { BRIDGE_PORTS, bridgeHostname, KAFKA_DATA_DIR, kafkaNodeEnv, nodeBootstrap, resolveNetwork } from './kafka-config.js';
@@ -126,7 +127,7 @@ export function desiredContainers(spec: Spec, engine: ObservedEngine | null): De
     for (let i = 1; i <= c.kafka.nodes; i++) out.push(kafkaNode(spec.project, c.kafka, i, engine));
   }
   const kafkaNames = out.map((d) => d.name);
-  for (const s of c.services) out.push(service(spec.project, s, kafkaNames, engine));
+  for (const s of c.services) out.push(service(spec.project, s, kafkaNames, engine, serviceBootstrap(spec, s, engine)));
   return startOrder(out);
 }
 
@@ -193,18 +194,43 @@ function kafkaNode(project: string, kafka: KafkaClusterSpec, node: number, engin
   return finish({ name, role: 'kafka', node, image: kafka.image, dependsOn: [], create, volumes, network: net, hostPorts, notes: [], pos: kafka.pos });
 }
 
-function service(project: string, s: ServiceSpec, kafkaNames: string[], engine: ObservedEngine | null): DesiredContainer {
+/**
+ * What ${kafka.bootstrap} means inside service `s`: on the project's bridge network with bridge Kafka nodes,
+ * their internal listeners (kafka-1:19092, ...); otherwise the addresses clients on the host use
+ * (127.0.0.1:port on host networking, the published localhost:port on bridge), or cluster.bootstrapServers.
+ * A bridge service cannot reach brokers bound to the host's 127.0.0.1: the note says so.
+ */
+export function serviceBootstrap(spec: Spec, s: ServiceSpec, engine: ObservedEngine | null): { value: string; note: string | null } {
+  const kafka = spec.containers?.kafka;
+  const serviceNet = resolveNetwork(s.network, engine);
+  if (kafka && spec.cluster.bootstrapServers.length === 0) {
+    const kafkaNet = resolveNetwork(kafka.network, engine);
+    if (serviceNet === 'bridge' && kafkaNet === 'bridge') {
+      return { value: Array.from({ length: kafka.nodes }, (_, i) => `${bridgeHostname(i + 1)}:${BRIDGE_PORTS.internal}`).join(','), note: null };
+    }
+    const value = bootstrapServers(spec, engine).join(',');
+    if (serviceNet === 'bridge' && kafkaNet === 'host') {
+      return { value, note: `${KAFKA_BOOTSTRAP_REF} in ${s.name}: Kafka listens on the host's 127.0.0.1, which a bridge-network service cannot reach; give ${s.name} network: host` };
+    }
+    return { value, note: null };
+  }
+  return { value: spec.cluster.bootstrapServers.join(','), note: null };
+}
+
+function service(project: string, s: ServiceSpec, kafkaNames: string[], engine: ObservedEngine | null, bootstrap: { value: string; note: string | null }): DesiredContainer {
   const name = serviceContainerName(project, s.name);
   const network = resolveNetwork(s.network, engine);
   const net = network === 'bridge' ? projectNetworkName(project) : null;
   const volumes = [...new Set(s.volumes.filter((v) => v.kind === 'volume').map((v) => `${project}-${v.source}`))];
   const notes: string[] = [];
+  const usesBootstrap = Object.values(s.env).some((v) => v.includes(KAFKA_BOOTSTRAP_REF));
+  if (usesBootstrap && bootstrap.note) notes.push(bootstrap.note);
   const create: CreateOptions = {
     name,
     Image: s.image,
     Env: Object.keys(s.env)
       .sort()
-      .map((k) => `${k}=${s.env[k]}`),
+      .map((k) => `${k}=${s.env[k]!.split(KAFKA_BOOTSTRAP_REF).join(bootstrap.value)}`),
     Labels: baseLabels(project, 'service', undefined, volumes),
     HostConfig: {
       NetworkMode: net ?? 'host',

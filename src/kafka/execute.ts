@@ -81,7 +81,7 @@ export async function executeTopicActions(actions: TopicAction[], ctx: TopicExec
       const error = outcomes.get(action) ?? null;
       ctx.onResult(
         error
-          ? { action, status: 'failed', durationMs, error: { code: error.code, message: error.message } }
+          ? { action, status: 'failed', durationMs, error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
           : { action, status: 'applied', durationMs },
       );
     }

@@ -11,6 +11,10 @@ export interface SeedBatch {
   count: number;
   /** Display source: a relative file path, "inline" or "generated". */
   source: string;
+  /** Encoded size of the entry's largest message as a record batch of one (checked against max.message.bytes). */
+  largestMessageBytes?: number;
+  /** Epoch ms of the entry's oldest explicit message timestamp; null when no message sets one. */
+  oldestTimestampMs?: number | null;
 }
 
 /** The planner's first input: what the user wants. */
@@ -35,4 +39,6 @@ export interface PlanOptions {
   noAdopt?: boolean;
   /** --take-ownership: a declared topic owned by another project is adopted instead of being a plan error. */
   takeOwnership?: boolean;
+  /** Epoch ms the plan is made at, for time-based findings (seed timestamps past retention); skipped when absent. */
+  now?: number;
 }

@@ -4,7 +4,7 @@ import { lint, moveBytes } from './lint.js';
 import type { Observed } from './observed.js';
 import { orderActions } from './order.js';
 import { planSeeds } from './seeds.js';
-import { summarize } from './summary.js';
+import { isClusterStep, summarize } from './summary.js';
 import { planTopics } from './topics.js';
 import { DiagnosticCodes, PLAN_FORMAT_VERSION, type Diagnostic, type NoopNote, type Plan } from './types.js';
 
@@ -60,6 +60,7 @@ export function planWithContainers(desired: Desired, observed: Observed, options
   });
   // The safety lint is a separate pass over the same inputs; it only adds diagnostics.
   diagnostics.push(...lint(desired, observed, options, actions));
+  const guessed = observed.cluster === null && actions.some(isClusterStep);
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     project: spec.project,
@@ -68,6 +69,7 @@ export function planWithContainers(desired: Desired, observed: Observed, options
     noops: sortNoops(topics.noops),
     unmanaged: topics.unmanaged,
     summary: summarize(actions),
+    ...(guessed ? { provisional: { reason: 'the cluster could not be observed (it is down or not created yet), so its topics and seed records are unknown; apply plans these steps again once it is up' } } : {}),
   };
 }
 

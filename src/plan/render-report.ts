@@ -6,19 +6,21 @@ import { countAdopts, SUMMARY_BUCKET } from './summary.js';
 import type { Action, ActionResult, ApplyReport } from './types.js';
 
 /**
- * The human view of an apply report: what was applied (✓), what failed (✗ with its error), what was
+ * The human view of an apply report: what was applied (✓, unless `stepsShown`), what failed (✗ with its error and fix), what was
  * not attempted, and whether the re-observed cluster converged, ending Terraform-style.
  */
-export function renderReportText(report: ApplyReport, opts: RenderOptions & { verb?: 'Apply' | 'Destroy' }): string {
+export function renderReportText(report: ApplyReport, opts: RenderOptions & { verb?: 'Apply' | 'Destroy'; stepsShown?: boolean }): string {
   const c = pc.createColors(opts.color);
   const verb = opts.verb ?? 'Apply';
   const verbose = opts.verbose ?? false;
   const out: string[] = [];
 
-  for (const r of report.applied) out.push(...resultLines(r, c.green('✓'), c, verbose));
+  // Steps already printed as they finished (apply's live output) are not listed twice.
+  if (!opts.stepsShown) for (const r of report.applied) out.push(...resultLines(r, c.green('✓'), c, verbose));
   for (const r of report.failed) {
     out.push(...resultLines(r, c.red('✗'), c, verbose));
     if (r.error) out.push(`      ${c.red(`${r.error.code}:`)} ${r.error.message}`);
+    if (r.error?.hint) out.push(`      ${c.cyan('fix:')} ${r.error.hint}`);
   }
   if (report.pending.length) {
     if (out.length) out.push('');
@@ -47,10 +49,10 @@ export function renderReportText(report: ApplyReport, opts: RenderOptions & { ve
   return out.join('\n') + '\n';
 }
 
-/** An action's lines behind a status mark, with its duration on the first line. */
-function resultLines(r: ActionResult, mark: string, c: Colors, verbose: boolean): string[] {
+/** An action's lines behind a status mark, with its duration on the first line (apply prints them live too). */
+export function resultLines(r: ActionResult, mark: string, c: Colors, verbose: boolean): string[] {
   const lines = actionLines(r.action, mark, c);
-  if (lines.length) lines[0] += c.dim(` (${duration(r.durationMs)})`);
+  if (lines.length) lines[0] += c.dim(` (${formatDuration(r.durationMs)})`);
   if (verbose) for (const d of describeDetails(r.action)) lines.push(c.dim(`      ${d}`));
   return lines;
 }
@@ -70,8 +72,8 @@ function tally(results: ActionResult[]): { create: number; change: number; delet
   return t;
 }
 
-/** "850ms", "12.3s", "2m05s". */
-function duration(ms: number): string {
+/** "850ms", "12.3s", "2m05s": the one duration format of apply's output. */
+export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);

@@ -3,7 +3,7 @@ import { formatPos } from '../errors.js';
 import { describeAction, describeDetails, sourceLabel, type ChangeSymbol } from './render-action.js';
 import { lintNotesByAction, notesPerLine } from './render-lint.js';
 import { plural } from '../words.js';
-import { countAdopts } from './summary.js';
+import { countAdopts, isClusterStep } from './summary.js';
 import type { Diagnostic, Plan } from './types.js';
 
 /** Options of the human renderers: colour only when the caller decided the stream takes it. */
@@ -59,10 +59,11 @@ export function renderActions(plan: Plan, c: Colors, verbose: boolean): string[]
   const notes = lintNotesByAction(plan);
   plan.actions.forEach((action, i) => {
     const lines = describeAction(action);
+    const mark = plan.provisional && isClusterStep(action) ? c.dim(' (provisional)') : '';
     // Safety-lint findings sit under the change they judge, with their opt-in state.
     const under = notesPerLine(action, lines.length, notes.get(i) ?? []);
     lines.forEach((line, j) => {
-      out.push(`  ${paint(line.symbol, c)} ${line.text}`);
+      out.push(`  ${paint(line.symbol, c)} ${line.text}${mark}`);
       for (const n of under[j] ?? []) out.push(`      ${n.blocked ? c.red(`! ${n.text}`) : c.yellow(`! ${n.text}`)}`);
     });
     if (verbose) for (const d of describeDetails(action)) out.push(c.dim(`      ${d}`));
@@ -104,6 +105,10 @@ function summaryLines(plan: Plan, c: Colors): string[] {
   if (plan.actions.length) {
     const adopts = countAdopts(plan.actions);
     lines.push(`${c.bold('Plan:')} ${create} to create, ${change} to change, ${del} to delete${adopts ? `, ${adopts} to adopt` : ''}.`);
+    if (plan.provisional) {
+      const n = plan.actions.filter(isClusterStep).length;
+      lines.push(c.dim(`${plural(n, 'step')} marked provisional: ${plan.provisional.reason}.`));
+    }
   } else if (!errors) {
     lines.push(c.green('No changes. The cluster matches the spec.'));
   }

@@ -2,6 +2,7 @@ import type { SourcePos } from '../errors.js';
 import type { Spec } from '../spec/types.js';
 import type { Desired, PlanOptions, SeedBatch } from './desired.js';
 import type { Observed, SeedRecord } from './observed.js';
+import { seedLimitDiagnostics } from './seed-limits.js';
 import { isReservedTopic } from './state-topic.js';
 import { DiagnosticCodes, type Diagnostic, type SeedProduceAction } from './types.js';
 
@@ -22,6 +23,7 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
   const topics = new Set([...spec.topics.map((t) => t.name), ...(observed.cluster?.topics ?? []).map((t) => t.name)]);
   const seeded = latestRecords((observed.cluster?.seeds ?? []).filter((r) => r.project === spec.project));
   const reported = new Set<string>();
+  const legacy = legacyInlineRecords(seeded);
 
   for (const batch of desired.seeds) {
     if (isReservedTopic(batch.topic) || !topics.has(batch.topic)) {
@@ -29,7 +31,7 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
       reported.add(batch.topic);
       continue;
     }
-    const record = seeded.get(key(batch.topic, batch.entryId));
+    const record = seeded.get(key(batch.topic, batch.entryId)) ?? takeLegacy(legacy, batch);
     if (!record) {
       out.actions.push(produce(batch, 'not seeded yet'));
     } else if (record.hash === batch.hash) {
@@ -47,6 +49,7 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
       });
     }
   }
+  out.diagnostics.push(...seedLimitDiagnostics(desired, observed, options, out.actions));
   return out;
 }
 
@@ -65,6 +68,27 @@ function latestRecords(records: SeedRecord[]): Map<string, SeedRecord> {
     if (!prev || r.producedAt >= prev.producedAt) out.set(k, r);
   }
   return out;
+}
+
+/**
+ * Records of inline entries identified by position ("inline:0", from before content ids), by topic and hash.
+ * An id-less entry (content id "inline:#…") whose content was produced under such an id counts as produced,
+ * so upgrading does not produce every id-less inline entry again. Each record vouches for one entry.
+ */
+function legacyInlineRecords(seeded: Map<string, SeedRecord>): Map<string, SeedRecord[]> {
+  const out = new Map<string, SeedRecord[]>();
+  for (const r of seeded.values()) {
+    if (!/^inline:\d+$/.test(r.entryId)) continue;
+    const k = key(r.topic, r.hash);
+    out.set(k, [...(out.get(k) ?? []), r]);
+  }
+  return out;
+}
+
+/** A legacy record for a content-identified entry with the same content, used up once taken. */
+function takeLegacy(legacy: Map<string, SeedRecord[]>, batch: SeedBatch): SeedRecord | undefined {
+  if (!batch.entryId.startsWith('inline:#')) return undefined;
+  return legacy.get(key(batch.topic, batch.hash))?.shift();
 }
 
 /** Map key of an entry; NUL cannot occur in a topic name. */

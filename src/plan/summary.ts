@@ -31,3 +31,8 @@ export function summarize(actions: Action[]): PlanSummary {
   }
   return s;
 }
+
+/** Topic and seed steps: the ones that depend on what the cluster holds (provisional while it is down). */
+export function isClusterStep(a: { kind: string }): boolean {
+  return a.kind.startsWith('topic.') || a.kind === 'seed.produce';
+}

@@ -188,6 +188,8 @@ export const DiagnosticCodes = {
   OWNED_BY_OTHER_PROJECT: 'P012',
   UNKNOWN_TOPIC_CONFIG: 'P013',
   CONFIG_FULL_REPLACE: 'P014',
+  SEED_MESSAGE_TOO_LARGE: 'P020',
+  SEED_OLDER_THAN_RETENTION: 'P021',
 } as const;
 
 /** One of the stable diagnostic codes. */
@@ -234,6 +236,11 @@ export interface Plan {
   /** Topics in the cluster that the spec does not declare and kafkaform will not touch (internal ones excluded). */
   unmanaged: string[];
   summary: PlanSummary;
+  /**
+   * Present when the cluster could not be observed (its containers are down or not created yet): every topic.* and
+   * seed.* action is then a guess (all creates, all unproduced) that apply plans again once the cluster is up.
+   */
+  provisional?: { reason: string };
 }
 
 /** The result of one executed action. */
@@ -241,7 +248,8 @@ export interface ActionResult {
   action: Action;
   status: 'applied' | 'failed';
   durationMs: number;
-  error?: { code: string; message: string };
+  /** Why it failed: the stable code, the message, and the fix when the error names one. */
+  error?: { code: string; message: string; hint?: string };
 }
 
 /** What apply did: applied, failed, and still-pending actions; converged is true when the re-observed plan is empty. */

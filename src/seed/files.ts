@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { Problem } from '../errors.js';
-import { isScanError, scanJsonLine } from './json-scan.js';
+import { isScanError, messageRanges, RANGE_KEY, RANGE_VALUE, scanJsonLine, type MessageRanges } from './json-scan.js';
 import type { SeedMessage } from './types.js';
 
 /** At most this many bad lines are listed per file; the rest are counted. */
@@ -24,6 +25,7 @@ export function parseSeedFile(bytes: Buffer, format: 'jsonl' | 'text', file: str
     bad++;
     if (bad <= MAX_LINE_PROBLEMS) problems.push({ message, at: { file, line, col } });
   };
+  const ranges = messageRanges();
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let line = 0;
   for (let begin = bom; begin < bytes.length; ) {
@@ -42,15 +44,27 @@ export function parseSeedFile(bytes: Buffer, format: 'jsonl' | 'text', file: str
       messages.push(plain(bytes.subarray(a, b)));
       continue;
     }
-    const shape = scanJsonLine(bytes, a, b);
+    // JSON text is UTF-8 (RFC 8259): a line that is not would reach Kafka with its bad bytes replaced by U+FFFD.
+    if (!isUtf8(bytes.subarray(a, b))) {
+      const at = firstInvalidUtf8(bytes, a, b);
+      report(line, bytes.toString('utf8', lineBegin, at).length + 1, `invalid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, '0')}): JSON Lines files must be UTF-8`);
+      continue;
+    }
+    const shape = scanJsonLine(bytes, a, b, ranges);
     if (isScanError(shape)) {
       // Columns count characters, as editors do, not bytes.
       report(line, bytes.toString('utf8', lineBegin, shape.offset).length + 1, shape.message);
       continue;
     }
     if (shape.messageObject) {
-      const msg = messageFromObject(JSON.parse(bytes.toString('utf8', a, b)) as Record<string, unknown>, (m) => report(line, a - lineBegin + 1, m));
-      if (msg) messages.push(msg);
+      const o = JSON.parse(bytes.toString('utf8', a, b)) as Record<string, unknown>;
+      const msg = messageFromObject(o, (m) => report(line, a - lineBegin + 1, m));
+      if (msg) {
+        // Key and value as the exact bytes written: JSON.parse would round 12345678901234567890.
+        msg.key = rawMember(bytes, ranges, RANGE_KEY);
+        msg.value = rawMember(bytes, ranges, RANGE_VALUE);
+        messages.push(msg);
+      }
     } else if (shape.kind === 'string') {
       messages.push(plain(Buffer.from(JSON.parse(bytes.toString('utf8', a, b)) as string, 'utf8')));
     } else {
@@ -62,6 +76,29 @@ export function parseSeedFile(bytes: Buffer, format: 'jsonl' | 'text', file: str
     problems.push({ message: `... and ${bad - MAX_LINE_PROBLEMS} more malformed lines`, at: { file, line: 1, col: 1 } });
   }
   return { messages, problems };
+}
+
+/** A message object's key or value as produced: a JSON string as its text, null as null, anything else as the bytes written. */
+function rawMember(bytes: Buffer, ranges: MessageRanges, member: number): Buffer | null {
+  const start = ranges[2 * member]!;
+  const end = ranges[2 * member + 1]!;
+  if (start < 0) return null;
+  if (bytes[start] === 0x22) return Buffer.from(JSON.parse(bytes.toString('utf8', start, end)) as string, 'utf8');
+  if (end - start === 4 && bytes.toString('latin1', start, end) === 'null') return null;
+  return bytes.subarray(start, end);
+}
+
+/** Offset of the first byte in b[start, end) that does not begin or continue a valid UTF-8 sequence. */
+export function firstInvalidUtf8(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const c = b[i]!;
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > end) return i;
+    if (n > 1 && !isUtf8(b.subarray(i, i + n))) return i;
+    i += n;
+  }
+  return end;
 }
 
 function isSpace(c: number): boolean {

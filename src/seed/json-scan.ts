@@ -14,6 +14,22 @@ export interface JsonScanError {
 const MESSAGE_KEYS = ['key', 'value', 'headers', 'partition', 'timestamp'].map((k) => Buffer.from(k));
 const VALUE_KEY = 1;
 
+/** Index of `key` and `value` in MessageRanges (start at 2i, end at 2i + 1). */
+export const RANGE_KEY = 0;
+export const RANGE_VALUE = 1;
+
+/**
+ * Byte ranges of a top-level message object's members, filled by scanJsonLine: for member i of
+ * key/value/headers/partition/timestamp, [2i] is where its value starts and [2i + 1] where it ends; -1 when absent.
+ * They let a message's key and value be produced as the exact bytes written (no number rounding).
+ */
+export type MessageRanges = Int32Array;
+
+/** A fresh MessageRanges to pass to scanJsonLine. */
+export function messageRanges(): MessageRanges {
+  return new Int32Array(MESSAGE_KEYS.length * 2);
+}
+
 /** Index in MESSAGE_KEYS of the raw key bytes b[start, end), or -1. */
 function messageKeyIndex(b: Uint8Array, start: number, end: number): number {
   const len = end - start;
@@ -40,8 +56,12 @@ class Stop {
  * produced as their raw bytes, so building objects (JSON.parse) for every line would be wasted work.
  * Returns the top-level shape, or where and why the text is not JSON.
  */
-export function scanJsonLine(buf: Uint8Array, start: number, end: number): JsonLineShape | JsonScanError {
+export function scanJsonLine(buf: Uint8Array, start: number, end: number, ranges?: MessageRanges): JsonLineShape | JsonScanError {
   const s = new Scanner(buf, start, end);
+  if (ranges) {
+    ranges.fill(-1);
+    s.ranges = ranges;
+  }
   try {
     const shape = s.top();
     s.ws();
@@ -75,6 +95,7 @@ class Scanner {
   i: number;
   strStart = 0;
   strEnd = 0;
+  ranges: MessageRanges | null = null;
   private depth = 0;
   constructor(
     private readonly b: Uint8Array,
@@ -233,15 +254,22 @@ class Scanner {
       this.ws();
       if (this.peek() !== 0x22) this.fail(`unexpected ${this.describe()}, expected a property name in double quotes`);
       this.string();
+      let known = -1;
       if (top) {
-        const known = messageKeyIndex(b, this.strStart, this.strEnd);
+        known = messageKeyIndex(b, this.strStart, this.strEnd);
         if (known === VALUE_KEY) hasValue = true;
         if (known < 0) onlyKnown = false;
       }
       this.ws();
       if (this.peek() !== 0x3a) this.fail(`unexpected ${this.describe()}, expected ':'`);
       this.i++;
+      this.ws();
+      const valueStart = this.i;
       this.value();
+      if (known >= 0 && this.ranges) {
+        this.ranges[2 * known] = valueStart;
+        this.ranges[2 * known + 1] = this.i;
+      }
       if (this.closedAfterMember(0x7d, '}')) return hasValue && onlyKnown;
     }
   }

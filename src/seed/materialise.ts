@@ -5,6 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { ErrorCodes, KafkaformError, type Problem } from '../errors.js';
 import type { SeedBatch } from '../plan/desired.js';
 import type { SeedEntrySpec, SeedSpec, Spec } from '../spec/types.js';
+import { BATCH_HEADER_BYTES } from '../kafka/record-batch.js';
+import { messageSize } from './batching.js';
 import { compressionUnavailable } from './compression.js';
 import { parseSeedFile, toBytes } from './files.js';
 import { definitionHash, fileHash } from './hash.js';
@@ -20,7 +22,8 @@ export const SEEDED_BASE_TIME_MS = Date.UTC(2024, 0, 1);
  * template anywhere fails the whole call with SEED_INVALID listing every problem, so apply never
  * starts producing a seed it cannot finish. Output order: topics as in the spec, entries as declared.
  */
-export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> {
+export async function materialiseSeeds(spec: Spec, opts: { keepMessages?: boolean } = {}): Promise<MaterialisedSeed[]> {
+  const keep = opts.keepMessages ?? true;
   const problems: Problem[] = [];
   const out: MaterialisedSeed[] = [];
   const baseDir = dirname(spec.file);
@@ -36,7 +39,7 @@ export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> 
         continue;
       }
       seen.add(entry.id);
-      const m = await materialiseEntry(seed, entry, baseDir, problems);
+      const m = await materialiseEntry(seed, entry, baseDir, problems, keep);
       if (m) out.push(m);
     }
   }
@@ -45,15 +48,40 @@ export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> 
     throw new KafkaformError(
       ErrorCodes.SEED_INVALID,
       `seed data has ${plural(problems.length, 'problem')} (in ${[...files].join(', ') || 'the spec'}); nothing was produced`,
-      { problems, details: { files: [...files] } },
+      { problems, details: { files: [...files] }, hint: 'fix each line or entry listed above (JSON Lines: one UTF-8 JSON value per line), then run the command again' },
     );
   }
   return out;
 }
 
-/** The planner's view of materialised seeds: identity, hash and size, without the messages. */
+/** The planner's view of materialised seeds: identity, hash, size and limits, without the messages. */
 export function toSeedBatches(seeds: MaterialisedSeed[]): SeedBatch[] {
-  return seeds.map(({ topic, entryId, hash, count, source }) => ({ topic, entryId, hash, count, source }));
+  return seeds.map(({ topic, entryId, hash, count, source, largestMessageBytes, oldestTimestampMs }) => ({ topic, entryId, hash, count, source, largestMessageBytes, oldestTimestampMs }));
+}
+
+/** Folds messages into the largest one (as a one-record batch) and the oldest explicit timestamp, without keeping them. */
+class LimitTracker {
+  private largest = 0;
+  private oldest: number | null = null;
+  add(m: SeedMessage): void {
+    const size = messageSize(m);
+    if (size > this.largest) this.largest = size;
+    if (m.timestamp !== null) {
+      const t = Number(m.timestamp);
+      if (this.oldest === null || t < this.oldest) this.oldest = t;
+    }
+  }
+  /** What max.message.bytes and retention judge. */
+  limits(): { largestMessageBytes: number; oldestTimestampMs: number | null } {
+    return { largestMessageBytes: this.largest ? BATCH_HEADER_BYTES + this.largest : 0, oldestTimestampMs: this.oldest };
+  }
+}
+
+/** The limits of a list of messages. */
+function limitsOf(messages: SeedMessage[]): { largestMessageBytes: number; oldestTimestampMs: number | null } {
+  const t = new LimitTracker();
+  for (const m of messages) t.add(m);
+  return t.limits();
 }
 
 /** One entry's messages, or null after pushing its problems. */
@@ -62,12 +90,13 @@ async function materialiseEntry(
   entry: SeedEntrySpec,
   baseDir: string,
   problems: Problem[],
+  keep: boolean,
 ): Promise<MaterialisedSeed | null> {
   const base = { topic: seed.topic, entryId: entry.id, compression: seed.compression };
   switch (entry.kind) {
     case 'inline': {
       const messages = [inlineMessage(entry.message)];
-      return { ...base, hash: definitionHash(entry), count: 1, source: 'inline', messages };
+      return { ...base, hash: definitionHash(entry), count: 1, source: 'inline', messages, ...limitsOf(messages) };
     }
     case 'file': {
       const path = resolve(baseDir, entry.path);
@@ -89,12 +118,15 @@ async function materialiseEntry(
         return null;
       }
       const messages = parsed.messages;
-      return { ...base, hash: fileHash(entry.format, bytes), count: messages.length, source: entry.path, messages };
+      return { ...base, hash: fileHash(entry.format, bytes), count: messages.length, source: entry.path, messages: keep ? messages : [], ...limitsOf(messages) };
     }
     case 'generate': {
-      const messages = generate(entry, problems);
+      // Planning only needs the hash (of the definition) and the limits: messages are rendered one at a time and dropped.
+      const tracker = new LimitTracker();
+      const messages = generate(entry, problems, keep ? null : (m) => tracker.add(m));
       if (!messages) return null;
-      return { ...base, hash: definitionHash(entry), count: messages.length, source: 'generated', messages };
+      if (keep) return { ...base, hash: definitionHash(entry), count: messages.length, source: 'generated', messages, ...limitsOf(messages) };
+      return { ...base, hash: definitionHash(entry), count: entry.count, source: 'generated', messages: [], ...tracker.limits() };
     }
   }
 }
@@ -115,7 +147,7 @@ function inlineMessage(m: { key: string | null; value: unknown; headers: Record<
  * from SEEDED_BASE_TIME_MS); without one it differs per run, yet the hash (of the definition) does not,
  * so the entry is still produced only once.
  */
-function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems: Problem[]): SeedMessage[] | null {
+function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems: Problem[], stream: ((m: SeedMessage) => void) | null = null): SeedMessage[] | null {
   const found: string[] = [];
   const key = entry.key === null ? null : compileString(entry.key, found);
   const stringValue = typeof entry.value === 'string' ? compileString(entry.value, found) : null;
@@ -129,7 +161,7 @@ function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems:
   const rng = createRng(entry.seed ?? randomInt(0, 2 ** 32 - 1));
   const seeded = entry.seed !== null;
   const start = seeded ? SEEDED_BASE_TIME_MS : Date.now();
-  const messages: SeedMessage[] = new Array(entry.count);
+  const messages: SeedMessage[] = stream ? [] : new Array(entry.count);
   for (let index = 0; index < entry.count; index++) {
     // Seeded: one second apart, so ordering by {{timestamp}} matches ordering by {{seq}}.
     const ctx = { index, rng, timeMs: seeded ? start + index * 1000 : start };
@@ -139,7 +171,9 @@ function generate(entry: Extract<SeedEntrySpec, { kind: 'generate' }>, problems:
     else if (value !== null) v = Buffer.from(JSON.stringify(renderValue(value, ctx)), 'utf8');
     const h: Record<string, string> = {};
     for (const [name, t] of headers) h[name] = renderString(t, ctx);
-    messages[index] = { key: k, value: v, headers: h, partition: null, timestamp: null };
+    const m: SeedMessage = { key: k, value: v, headers: h, partition: null, timestamp: null };
+    if (stream) stream(m);
+    else messages[index] = m;
   }
   return messages;
 }

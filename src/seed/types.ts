@@ -16,6 +16,6 @@ export interface SeedMessage {
 /** A seed entry with its source read: the planner's SeedBatch plus the messages and the topic's compression. */
 export interface MaterialisedSeed extends SeedBatch {
   compression: SeedSpec['compression'];
-  /** Exactly `count` messages, in production order. */
+  /** Exactly `count` messages, in production order; empty when materialised for planning only (keepMessages: false). */
   messages: SeedMessage[];
 }

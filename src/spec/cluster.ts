@@ -1,4 +1,4 @@
-import { asMap, asString, durationAt, interpolateAt, specPath, type SpecContext } from './context.js';
+import { asMap, asString, durationAt, interpolateAt, MAX_TIMER_MS, specPath, type SpecContext } from './context.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './defaults.js';
 import { quote } from './text.js';
 import type { ClusterSpec, SaslSpec, TlsSpec } from './types.js';
@@ -86,8 +86,9 @@ export function normaliseCluster(ctx: SpecContext, raw: unknown, kafkaDeclared: 
   return {
     bootstrapServers: servers,
     clientId: asString(map.clientId, DEFAULT_CLIENT_ID),
-    connectionTimeoutMs: durationAt(ctx, ['cluster', 'connectionTimeout'], map.connectionTimeout, DEFAULT_CONNECTION_TIMEOUT_MS, 1),
-    requestTimeoutMs: durationAt(ctx, ['cluster', 'requestTimeout'], map.requestTimeout, DEFAULT_REQUEST_TIMEOUT_MS, 1),
+    // Both become timers: beyond MAX_TIMER_MS a timer overflows and fires at once.
+    connectionTimeoutMs: durationAt(ctx, ['cluster', 'connectionTimeout'], map.connectionTimeout, DEFAULT_CONNECTION_TIMEOUT_MS, 1, MAX_TIMER_MS),
+    requestTimeoutMs: durationAt(ctx, ['cluster', 'requestTimeout'], map.requestTimeout, DEFAULT_REQUEST_TIMEOUT_MS, 1, MAX_TIMER_MS),
     tls: tls(ctx, map.tls),
     sasl: sasl(ctx, map.sasl),
   };

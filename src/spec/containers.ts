@@ -10,7 +10,7 @@ import {
   defaultClusterId,
 } from './defaults.js';
 import { unsupportedImage, zookeeperProperty } from '../kafka/versions.js';
-import { normaliseServices } from './services.js';
+import { checkImage, normaliseServices } from './services.js';
 import { quote } from './text.js';
 import type { ContainersSpec, KafkaClusterSpec } from './types.js';
 
@@ -61,6 +61,7 @@ function kafkaCluster(ctx: SpecContext, raw: unknown, project: string): KafkaClu
     );
   }
   const persistence = m.persistence === 'none' ? 'none' : DEFAULT_PERSISTENCE;
+  checkImage(ctx, ['containers', 'kafka', 'image'], m.image);
   const image = asString(m.image, DEFAULT_KAFKA_IMAGE);
   const unsupported = unsupportedImage(image);
   if (unsupported) ctx.problems.add(at('image'), unsupported.message, unsupported.fix);

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_NETWORK } from './defaults.js';
-import { interpolate } from './interpolate.js';
+import { interpolate, KAFKA_BOOTSTRAP_REF } from './interpolate.js';
 import type { ProblemList } from './problems.js';
 import type { DocPath } from './text.js';
 import { checkDuration } from './units.js';
@@ -51,6 +51,11 @@ export function scalarString(v: unknown): string | undefined {
  */
 export function interpolateAt(ctx: SpecContext, path: DocPath, value: string, secret = false): string {
   const r = interpolate(value, ctx.env);
+  // ${kafka.bootstrap} means something only where a container's env is made: a service's env.
+  const inServiceEnv = path[0] === 'containers' && path[1] === 'services' && path[3] === 'env';
+  if (!inServiceEnv && value.includes(KAFKA_BOOTSTRAP_REF)) {
+    ctx.problems.add(path, `${KAFKA_BOOTSTRAP_REF} can only be used in a service's env`, 'write the bootstrap servers here, or move the reference to containers.services.<name>.env', ctx.source.posOfText(path, KAFKA_BOOTSTRAP_REF));
+  }
   for (const err of r.errors) {
     const message = secret && !err.message.startsWith('environment variable') ? 'malformed "${…}" reference (value not shown)' : err.message;
     ctx.problems.add(path, message, err.hint, ctx.source.posOfText(path, err.token));
@@ -58,8 +63,11 @@ export function interpolateAt(ctx: SpecContext, path: DocPath, value: string, se
   return r.value;
 }
 
+/** The longest delay a Node.js timer takes (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** A duration in ms (absent → fallback); strings are checked here, numbers by the schema. */
-export function durationAt(ctx: SpecContext, path: DocPath, v: unknown, fallbackMs: number, minMs = 0): number {
+export function durationAt(ctx: SpecContext, path: DocPath, v: unknown, fallbackMs: number, minMs = 0, maxMs = Number.MAX_SAFE_INTEGER): number {
   if (v === undefined || v === null) return fallbackMs;
   const p = checkDuration(v);
   if (!p.ok) {
@@ -68,6 +76,10 @@ export function durationAt(ctx: SpecContext, path: DocPath, v: unknown, fallback
   }
   if (p.value < BigInt(minMs) || p.value > BigInt(Number.MAX_SAFE_INTEGER)) {
     ctx.problems.add(path, `expected a duration of at least ${minMs}ms, got ${String(v)}`, 'for example 500ms, 30s, 5m or 1h');
+    return fallbackMs;
+  }
+  if (p.value > BigInt(maxMs)) {
+    ctx.problems.add(path, `expected a duration of at most ${maxMs}ms (about ${Math.floor(maxMs / 86_400_000)} days), got ${String(v)}`, 'for example 500ms, 30s, 5m or 1h');
     return fallbackMs;
   }
   return Number(p.value);

@@ -15,6 +15,12 @@ export interface Interpolated {
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)(.*))?$/s;
 
 /**
+ * The reference a service's env uses for the cluster's bootstrap servers. It is not an environment variable:
+ * interpolation keeps it as written, and the container model resolves it for the service's network.
+ */
+export const KAFKA_BOOTSTRAP_REF = '${kafka.bootstrap}';
+
+/**
  * Replaces `${VAR}` with the variable's value; `${VAR:-fallback}` uses the fallback when VAR is unset or empty,
  * `${VAR-fallback}` only when unset; `$${` is a literal `${`. Error messages name variables, never values.
  */
@@ -39,6 +45,11 @@ export function interpolate(text: string, env: Record<string, string | undefined
       break;
     }
     const token = text.slice(i, close + 1);
+    if (token === KAFKA_BOOTSTRAP_REF) {
+      out += token;
+      i = close + 1;
+      continue;
+    }
     const m = REFERENCE.exec(text.slice(i + 2, close));
     if (!m) {
       errors.push({

@@ -118,5 +118,15 @@ export async function loadSpec(
     const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
     throw new KafkaformError(ErrorCodes.SPEC_NOT_FOUND, `spec file ${file} ${why}`, { hint, details: { file }, cause: e });
   }
+  if (text.length > MAX_SPEC_CHARS) {
+    throw new KafkaformError(ErrorCodes.SPEC_INVALID, `spec file ${file} is ${(text.length / 1048576).toFixed(1)} MiB; kafkaform reads specs up to ${MAX_SPEC_CHARS / 1048576} MiB`, {
+      hint: 'split the topics over several projects (one spec each), or keep seed data in seed files instead of inline',
+      problems: [{ message: `the spec is larger than ${MAX_SPEC_CHARS / 1048576} MiB`, at: { file, line: 1, col: 1 } }],
+      details: { file },
+    });
+  }
   return parseSpec(text, file, env, { fileExists: isFile, environment: options.environment, readFile: readIncluded });
 }
+
+/** Largest spec read (characters): 10,000 topics, the schema's maximum, take about 1 MiB; bigger files are refused before parsing. */
+export const MAX_SPEC_CHARS = 4 * 1048576;

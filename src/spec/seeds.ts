@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { definitionHash } from '../seed/hash.js';
 import { asList, asMap, scalarString, specPath, type SpecContext } from './context.js';
 import { DEFAULT_SEED_COMPRESSION } from './defaults.js';
 import { didYouMean } from './suggest.js';
@@ -61,7 +62,33 @@ function inline(ctx: SpecContext, base: Path, raw: unknown, i: number, topic: To
     ctx.problems.add([...path, 'partition'], `partition ${partition} does not exist: topic ${quote(topic.name)} has ${topic.partitions} partition(s)`, `use a partition from 0 to ${topic.partitions - 1}`);
   }
   const message: SeedMessageSpec = { key: keyOf(m.key), value: m.value ?? null, headers: headers(m.headers), partition, timestamp };
-  return { kind: 'inline', id: `inline:${entryId(m.id, i)}`, message, pos: ctx.source.pos(path) };
+  const explicit = typeof m.id === 'string' || typeof m.id === 'number';
+  const id = explicit ? `inline:${entryId(m.id, i)}` : contentId(message);
+  return { kind: 'inline', id, message, pos: ctx.source.pos(path) };
+}
+
+/** Prefix of the ids of inline entries written without an `id`: they are identified by their content. */
+export const CONTENT_ID_PREFIX = 'inline:#';
+
+/**
+ * The identity of an inline entry without an `id`: the first 12 hex digits of its content hash, so inserting,
+ * removing or reordering entries never changes another entry's identity. Editing such an entry makes it a new
+ * entry (the old messages stay); entries meant to be edited take an explicit `id`, whose edit is P006.
+ * The n-th repeat of the same content in one topic gets ".n" (n >= 2), so identical messages stay distinct.
+ */
+function contentId(message: SeedMessageSpec): string {
+  return `${CONTENT_ID_PREFIX}${definitionHash({ kind: 'inline', id: '', message, pos: { file: '', line: 0, col: 0 } }).slice(0, 12)}`;
+}
+
+/** Numbers repeats of content ids in declaration order: the second identical id-less message gets ".2". */
+function numberRepeats(entries: SeedEntrySpec[]): void {
+  const seen = new Map<string, number>();
+  for (const e of entries) {
+    if (!e.id.startsWith(CONTENT_ID_PREFIX)) continue;
+    const n = (seen.get(e.id) ?? 0) + 1;
+    seen.set(e.id, n);
+    if (n > 1) e.id = `${e.id}.${n}`;
+  }
 }
 
 function file(ctx: SpecContext, base: Path, raw: unknown, i: number): SeedEntrySpec | null {
@@ -105,11 +132,12 @@ function topicSeed(ctx: SpecContext, topic: TopicSpec, raw: unknown): SeedSpec {
   asList(m.messages).forEach((msg, i) => push(inline(ctx, base, msg, i, topic), [...base, 'messages', i]));
   asList(m.files).forEach((f, i) => push(file(ctx, base, f, i), [...base, 'files', i]));
   asList(m.generate).forEach((g, i) => push(generated(ctx, base, g, i), [...base, 'generate', i]));
+  numberRepeats(entries);
   // Ids are the exactly-once identity of an entry, so two entries may not share one.
   const seen = new Set<string>();
   entries.forEach((e, i) => {
     if (seen.has(e.id)) {
-      ctx.problems.add(paths[i]!, `duplicate seed entry id ${quote(e.id)} in ${formatPath(base)}`, 'give each entry its own id (inline and generate entries default to their index)');
+      ctx.problems.add(paths[i]!, `duplicate seed entry id ${quote(e.id)} in ${formatPath(base)}`, 'give each entry its own id (generate entries default to their index, inline entries to their content)');
     }
     seen.add(e.id);
   });

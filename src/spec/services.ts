@@ -2,6 +2,7 @@ import { asInt, asList, asMap, durationAt, interpolateAt, networkMode, orderedEn
 import { parsePort, parseVolume } from './compose-syntax.js';
 import { DEFAULT_HEALTHCHECK } from './defaults.js';
 import { splitShellWords } from './shell-words.js';
+import { imageReferenceProblem } from './image-ref.js';
 import { didYouMean } from './suggest.js';
 import { quote } from './text.js';
 import type { HealthcheckSpec, KafkaClusterSpec, PortSpec, ServiceSpec, VolumeSpec } from './types.js';
@@ -10,6 +11,13 @@ const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const ENV_NAME = /^[^=\s]+$/;
 
 type Path = (string | number)[];
+
+/** Reports an image reference Docker would refuse (checked offline, before anything is created). */
+export function checkImage(ctx: SpecContext, path: Path, image: unknown): void {
+  if (typeof image !== 'string' || image === '') return;
+  const problem = imageReferenceProblem(image);
+  if (problem) ctx.problems.add(path, problem, 'write repository[:tag], e.g. apache/kafka:4.1.1 (lower-case repository)');
+}
 
 function env(ctx: SpecContext, base: Path, raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -86,6 +94,7 @@ function service(ctx: SpecContext, name: string, raw: unknown): ServiceSpec {
     if (r.ok) volumes.push(r.value);
     else ctx.problems.add([...base, 'volumes', i], r.error, 'write "name:/path" for a volume, "./dir:/path" for a bind mount, optionally with :ro');
   });
+  checkImage(ctx, [...base, 'image'], m.image);
   return {
     name,
     image: typeof m.image === 'string' ? m.image : '',

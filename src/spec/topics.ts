@@ -1,5 +1,6 @@
 import type { SourcePos } from '../errors.js';
 import { isLintCode } from '../plan/lint-codes.js';
+import { STATE_TOPIC } from '../plan/state-topic.js';
 import { asMap, type SpecContext } from './context.js';
 import { quote } from './text.js';
 import {
@@ -17,6 +18,7 @@ const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 /** Why a topic name is invalid for Kafka, or null when it is fine. */
 export function topicNameProblem(name: string): string | null {
+  if (name === STATE_TOPIC) return `topic name ${quote(name)} is reserved: kafkaform keeps its own state (ownership, seed records) there`;
   if (name.startsWith('__')) return `topic name ${quote(name)} is reserved: names starting with "__" belong to Kafka's internal topics`;
   if (name === '.' || name === '..') return `topic name ${quote(name)} is not allowed by Kafka`;
   if (!TOPIC_NAME.test(name)) return `invalid topic name ${quote(name)}: use 1 to 249 letters, digits, ".", "_" or "-"`;
@@ -59,6 +61,12 @@ function normaliseConfig(ctx: SpecContext, topic: string, raw: unknown, pos: Rec
     const r = normaliseTopicConfigValue(def, exact);
     if (r.ok) config[name] = r.value;
     else ctx.problems.add(path, r.error, `${configExample(def.kind)} — ${name}: ${def.doc}`);
+  }
+  // Kafka refuses a topic whose compaction may not start before it must have started.
+  const min = config['min.compaction.lag.ms'];
+  const max = config['max.compaction.lag.ms'];
+  if (min !== undefined && max !== undefined && BigInt(min) > BigInt(max)) {
+    ctx.problems.add(['topics', topic, 'config', 'min.compaction.lag.ms'], `min.compaction.lag.ms (${min}) is above max.compaction.lag.ms (${max}); Kafka refuses the topic`, 'make min.compaction.lag.ms at most max.compaction.lag.ms');
   }
   return config;
 }

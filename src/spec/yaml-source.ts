@@ -12,6 +12,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Problem, SourcePos } from '../errors.js';
+import { findTooDeep, MAX_YAML_DEPTH } from './yaml-depth.js';
 import { formatPath, quote, type DocPath } from './text.js';
 
 /** Where a path's key and value sit in the YAML; `found` is how many leading segments resolved. */
@@ -180,6 +181,22 @@ function duplicateKeys(doc: Document.Parsed, source: SourceMap): Problem[] {
  * other parser errors are fatal. Messages never include source excerpts, so secrets cannot leak through them.
  */
 export function readYaml(text: string, file: string): YamlSource {
+  // The parser recurses per level: far too deep a document would overflow the stack, reported as a syntax error.
+  const deep = findTooDeep(text);
+  if (deep) {
+    return {
+      data: null,
+      source: new SourceMap(parseDocument(''), new LineCounter(), file, ''),
+      problems: [
+        {
+          message: `the document is nested more than ${MAX_YAML_DEPTH} levels deep here (${deep.depth} levels at least); kafkaform does not read specs this deep`,
+          at: { file, line: deep.line, col: deep.col },
+          hint: 'flatten the structure: a spec needs about 8 levels',
+        },
+      ],
+      fatal: true,
+    };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true });
   const source = new SourceMap(doc, lines, file, text);

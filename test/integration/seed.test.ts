@@ -166,7 +166,7 @@ describe('seeding a real broker exactly once', () => {
 
   const SEEDS = `  purchases:
     messages:
-      - { key: alice, value: { item: book, price: 12.5 }, headers: { source: inline } }
+      - { id: alice, key: alice, value: { item: book, price: 12.5 }, headers: { source: inline } }
       - { id: tomb, key: gone, value: null }
     files:
       - seeds/purchases.jsonl
@@ -188,7 +188,7 @@ describe('seeding a real broker exactly once', () => {
     const actions = await applySeeds(conn, file);
     expect(actions.map((a) => `${a.topic} ${a.entryId} ${a.count}`)).toEqual([
       'events file:seeds/events.txt 3',
-      'purchases inline:0 1',
+      'purchases inline:alice 1',
       'purchases inline:tomb 1',
       'purchases file:seeds/purchases.jsonl 5',
       'purchases generate:orders 50',
@@ -234,7 +234,7 @@ describe('seeding a real broker exactly once', () => {
     const edited = await planned(conn, file);
     expect(edited.actions).toEqual([]);
     expect(edited.plan.diagnostics.map((d) => `${d.code} ${d.severity}`)).toContain('P006 warning');
-    expect(await applySeeds(conn, file, true)).toMatchObject([{ entryId: 'inline:0', reason: expect.stringContaining('--reseed') }]);
+    expect(await applySeeds(conn, file, true)).toMatchObject([{ entryId: 'inline:alice', reason: expect.stringContaining('--reseed') }]);
     const afterReseed = await kcatRead(brokers, 'purchases');
     expect(afterReseed).toHaveLength(58);
     // Kafka topics are append-only: the old version stays next to the new one.

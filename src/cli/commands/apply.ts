@@ -1,4 +1,3 @@
-import pc from 'picocolors';
 import type { LintCode } from '../../plan/lint-codes.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
@@ -10,6 +9,7 @@ import { checkSavedPlan, readSavedPlan } from '../../apply/saved-plan.js';
 import { toSeedBatches } from '../../seed/materialise.js';
 import { converge, type PlanSource } from '../converge.js';
 import { openSession, type Session } from '../session.js';
+import { createStepPrinter } from '../steps.js';
 import { confirm, createProgress } from '../terminal.js';
 
 /** Flags of `kafkaform apply` (and of destroy, which applies a destroy plan). */
@@ -51,25 +51,32 @@ export async function planConfirmApply(
     if (!f.json) process.stdout.write(`${text}\n`);
   };
   try {
-    const c = pc.createColors(g.color);
+    const steps = createStepPrinter({
+      tty: Boolean(process.stderr.isTTY),
+      color: g.color,
+      write: (line) => {
+        progress.stop();
+        if (!f.json) process.stderr.write(`${line}\n`);
+      },
+    });
     const { plan, report, executed } = await converge(session, {
       source,
       onPlan: (p) => {
         progress.stop();
         out(renderPlanText(p, { color: g.color }));
       },
-      confirm: () => confirm(`\n${question}`, f.autoApprove),
-      onProgress: (m) => progress.update(m),
-      onResult: (r) => {
-        const label = r.action.kind.replace('.', ' ');
-        const subject = 'topic' in r.action ? r.action.topic : 'name' in r.action ? r.action.name : '';
-        if (r.status === 'applied') progress.succeed(`${label} ${subject} ${c.dim(`(${(r.durationMs / 1000).toFixed(1)} s)`)}`);
-        else progress.fail(`${label} ${subject}: ${r.error?.message ?? 'failed'}`);
+      confirm: () => confirm(`\n${question}`, f.autoApprove, verb === 'Destroy' ? 'destroy' : 'apply'),
+      onProgress: (m) => {
+        steps.flush();
+        progress.update(m);
       },
+      // Each step is printed once: applied steps as they finish, failures in the report below.
+      onResult: (r) => steps.result(r),
     });
+    steps.flush();
     progress.stop();
     if (f.json) printJson(report);
-    else if (executed) out(`\n${renderReportText(report, { color: g.color, verb })}`);
+    else if (executed) out(`\n${renderReportText(report, { color: g.color, verb, stepsShown: true })}`);
     if (hasErrors(plan)) return ExitCode.ERROR;
     return report.failed.length === 0 && report.converged ? ExitCode.OK : ExitCode.ERROR;
   } finally {

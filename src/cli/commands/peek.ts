@@ -1,7 +1,7 @@
 import { ClusterLink } from '../../apply/link.js';
 import { createDockerClient } from '../../docker/client.js';
 import { observeEngine } from '../../docker/observe.js';
-import { peek } from '../../peek/peek.js';
+import { PEEK_PAGE, peek, peekFooter } from '../../peek/peek.js';
 import { loadSpec } from '../../spec/load.js';
 import type { GlobalOptions } from '../main.js';
 
@@ -26,9 +26,11 @@ export async function runPeek(g: GlobalOptions, topic: string, f: PeekFlags): Pr
     if (spec.cluster.bootstrapServers.length === 0 && spec.containers?.kafka?.network === 'auto') {
       await link.setEngine(await observeEngine(createDockerClient()));
     }
-    await peek(link.connection(), {
+    // On a terminal a page, not the whole topic; a pipe gets every message unless --limit says otherwise.
+    const limit = f.limit ?? (process.stdout.isTTY && !f.follow ? PEEK_PAGE : undefined);
+    const result = await peek(link.connection(), {
       topic,
-      ...(f.limit !== undefined ? { limit: f.limit } : {}),
+      ...(limit !== undefined ? { limit } : {}),
       ...(f.partition !== undefined ? { partition: f.partition } : {}),
       ...(f.fromOffset !== undefined ? { fromOffset: f.fromOffset } : {}),
       follow: f.follow,
@@ -37,6 +39,7 @@ export async function runPeek(g: GlobalOptions, topic: string, f: PeekFlags): Pr
       write: (line: string) => process.stdout.write(`${line}\n`),
       signal: abort.signal,
     });
+    if (!f.json) for (const line of peekFooter(result, topic)) process.stderr.write(`${line}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

@@ -240,8 +240,8 @@ describe('compression and planner view', () => {
   it('toSeedBatches keeps identity, hash, count and source only', async () => {
     const seeds = await materialiseSeeds(specWith([seedOf('t', [inline('0', 'x'), file('lines.txt', 'text')])]));
     expect(toSeedBatches(seeds)).toEqual([
-      { topic: 't', entryId: 'inline:0', hash: seeds[0]!.hash, count: 1, source: 'inline' },
-      { topic: 't', entryId: 'file:lines.txt', hash: seeds[1]!.hash, count: 3, source: 'lines.txt' },
+      { topic: 't', entryId: 'inline:0', hash: seeds[0]!.hash, count: 1, source: 'inline', largestMessageBytes: expect.any(Number), oldestTimestampMs: null },
+      { topic: 't', entryId: 'file:lines.txt', hash: seeds[1]!.hash, count: 3, source: 'lines.txt', largestMessageBytes: expect.any(Number), oldestTimestampMs: null },
     ]);
   });
 });

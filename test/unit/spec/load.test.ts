@@ -98,7 +98,7 @@ describe('parseSpec: a valid spec', () => {
     const seed = spec.seeds[0]!;
     expect(seed.compression).toBe('lz4');
     expect(seed.entries.map((e) => e.id)).toEqual([
-      'inline:0',
+      'inline:#6afc2136214f',
       'inline:second',
       'file:seeds/purchases.jsonl',
       'file:notes',
