@@ -16,7 +16,7 @@ type Path = (string | number)[];
 export function checkImage(ctx: SpecContext, path: Path, image: unknown): void {
   if (typeof image !== 'string' || image === '') return;
   const problem = imageReferenceProblem(image);
-  if (problem) ctx.problems.add(path, problem, 'write repository[:tag], e.g. apache/kafka:4.1.1 (lower-case repository)');
+  if (problem) ctx.problems.add(path, problem, 'write repository[:tag], e.g. apache/kafka:4.4.0 (lower-case repository)');
 }
 
 function env(ctx: SpecContext, base: Path, raw: unknown): Record<string, string> {

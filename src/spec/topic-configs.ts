@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_VERSION } from '../kafka/versions.js';
 import { didYouMean } from './suggest.js';
 import { describeValue, quote } from './text.js';
 import { checkDuration, checkSize, type Parsed } from './units.js';
@@ -135,7 +136,7 @@ export function isCatalogued(name: string): boolean {
 
 /** The warning for a name the catalogue lacks: accepted offline, the live broker decides at plan time. */
 export function uncataloguedTopicConfigMessage(name: string): string {
-  return `topic config ${quote(name)} is not in kafkaform's catalogue of Kafka 4.1 topic configs${didYouMean(name, TOPIC_CONFIG_NAMES)}; the broker will decide at plan time`;
+  return `topic config ${quote(name)} is not in kafkaform's catalogue of Kafka ${DEFAULT_KAFKA_VERSION} topic configs${didYouMean(name, TOPIC_CONFIG_NAMES)}; the broker will decide at plan time`;
 }
 
 /** A value of a config the catalogue lacks: scalars as Kafka strings (a list as comma-separated items); anything else fails. */

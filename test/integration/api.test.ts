@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, down, plan, up } from '../../src/api/index.js';
 import { ErrorCodes, KafkaformError } from '../../src/errors.js';
-import { requireDocker } from '../support/cluster.js';
+import { requireDocker, TEST_IMAGE } from '../support/cluster.js';
 import { oneNodeSpec, projectContainers, removeProject, ROOT, run } from '../support/project.js';
 
 // The library API and the pipeline commands (output, logs, wait) against a real broker through dockerode.
@@ -16,7 +16,7 @@ const PORT = 54092;
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const SERVICE = `  services:
     api:
-      image: apache/kafka:4.1.1
+      image: ${TEST_IMAGE}
       network: host
       env:
         TOKEN: \${TOKEN}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { requireDocker } from '../support/cluster.js';
 import { oneNodeSpec, packedProject, projectContainers, removeProject, ROOT, run } from '../support/project.js';
+import { DEFAULT_KAFKA_IMAGE } from '../../src/kafka/versions.js';
 
 // Runs docs/ci/github-actions.yml on this machine: its `run:` steps in order, with GitHub's rules for `if:`
 // (failure(), always()) and $GITHUB_ENV. Only the `uses:` actions are replaced: checkout by a scratch project
@@ -142,7 +143,7 @@ describe('docs/ci/github-actions.yml', () => {
       'Remove Kafka': 'success',
     });
     const by = (name: string) => results.find((r) => r.step === name)!.output;
-    expect(by('Load or pull the container images')).toContain('apache/kafka:4.1.1 is present');
+    expect(by('Load or pull the container images')).toContain(`${DEFAULT_KAFKA_IMAGE} is present`);
     expect(by('Test')).toMatch(/# pass 1/);
     expect(await projectContainers(PROJECT)).toEqual([]);
   });

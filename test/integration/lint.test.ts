@@ -129,7 +129,7 @@ describe('a throttled replication factor change on 3 nodes', () => {
   /** Kafka's own ConfigCommand, run inside node 1: the dynamic configs of every broker and of the topic. */
   async function configCommand(): Promise<string> {
     const args = (type: string, name?: string) => [
-      'exec', 'kft-i17-three-1', '/opt/kafka/bin/kafka-run-class.sh', 'kafka.admin.ConfigCommand', '--bootstrap-server', cluster.bootstrapServers[0]!,
+      'exec', 'kft-i17-three-1', '/opt/kafka/bin/kafka-configs.sh', '--bootstrap-server', cluster.bootstrapServers[0]!,
       '--describe', '--entity-type', type, ...(name ? ['--entity-name', name] : []),
     ];
     const [brokers, topic] = await Promise.all([run('docker', args('brokers'), { timeout: 60_000 }), run('docker', args('topics', 'moves'), { timeout: 60_000 })]);

@@ -46,7 +46,7 @@ describe('the packed package', () => {
     const consumer = [
       "import { up, down, plan, KafkaformError, type KafkaEnvironment, type Plan } from 'kafkaform';",
       'export async function main(): Promise<string> {',
-      "  const env: KafkaEnvironment = await up({ file: 'kafka.config.yaml', environment: { A: 'b' } });",
+      "  const env: KafkaEnvironment = await up({ file: 'kafka.config.yaml', vars: { A: 'b' } });",
       "  const p: Plan = await plan({ file: 'kafka.config.yaml' });",
       '  await env[Symbol.asyncDispose]();',
       '  await down({ volumes: true });',

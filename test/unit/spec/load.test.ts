@@ -326,8 +326,8 @@ describe('parseSpec: topic configs the catalogue lacks', () => {
     const spec = parseSpec(`${HEAD}topics:\n  purchases:\n    config:\n      retention.msx: 1d\n      vendor.tier: 3\n`, 'k.yaml');
     expect(spec.topics[0]?.config).toEqual({ 'retention.msx': '1d', 'vendor.tier': '3' });
     expect(spec.warnings?.map((w) => `${w.at?.line}:${w.at?.col} ${w.path}: ${w.message}`)).toEqual([
-      '8:7 topics.purchases.config.retention.msx: topic config "retention.msx" is not in kafkaform\'s catalogue of Kafka 4.1 topic configs; did you mean "retention.ms"?; the broker will decide at plan time',
-      '9:7 topics.purchases.config.vendor.tier: topic config "vendor.tier" is not in kafkaform\'s catalogue of Kafka 4.1 topic configs; the broker will decide at plan time',
+      '8:7 topics.purchases.config.retention.msx: topic config "retention.msx" is not in kafkaform\'s catalogue of Kafka 4.4.0 topic configs; did you mean "retention.ms"?; the broker will decide at plan time',
+      '9:7 topics.purchases.config.vendor.tier: topic config "vendor.tier" is not in kafkaform\'s catalogue of Kafka 4.4.0 topic configs; the broker will decide at plan time',
     ]);
   });
 
