@@ -1,6 +1,7 @@
 import { converge } from '../cli/converge.js';
 import { openDestroySession } from '../cli/commands/destroy.js';
 import { observeAndPlan, openSession, type Session } from '../cli/session.js';
+import type { LintCode } from '../plan/lint-codes.js';
 import type { ApplyReport, Plan } from '../plan/types.js';
 import { hasErrors } from '../plan/planner.js';
 import { kafkaEnvironment, type KafkaEnvironment } from './environment.js';
@@ -13,6 +14,12 @@ export interface ChangeOptions extends SpecOptions {
   allowDelete?: boolean;
   /** Produce seed entries again whose content changed (`--reseed`). */
   reseed?: boolean;
+  /** Safety-lint refusals opted into for every topic (`--allow L001,L002`). */
+  allow?: LintCode[];
+  /** Manage declared topics created outside kafkaform without owning them (`--no-adopt`). */
+  noAdopt?: boolean;
+  /** Adopt declared topics owned by another project instead of refusing (`--take-ownership`). */
+  takeOwnership?: boolean;
 }
 
 /** Options of down(). */
@@ -33,7 +40,8 @@ async function withSession<T>(open: Promise<Session>, fn: (s: Session) => Promis
 
 /** `kafkaform plan` as a function: the versioned plan document (`plan --json`). Refusals are its diagnostics. */
 export async function plan(options: ChangeOptions = {}): Promise<Plan> {
-  return withSession(openSession(globalsOf(options), options), async (s) => {
+  // plan never produces: seed messages are hashed and sized, not kept.
+  return withSession(openSession(globalsOf(options), options, false), async (s) => {
     options.onProgress?.('observing Docker and the cluster');
     return (await observeAndPlan(s)).plan;
   });

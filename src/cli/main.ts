@@ -257,7 +257,7 @@ function exitQuietlyOnClosedPipe(): void {
 async function main(argv: string[]): Promise<void> {
   exitQuietlyOnClosedPipe();
   let code: number = ExitCode.OK;
-  const json = (): boolean => argv.includes('--json');
+  const json = (): boolean => argv.includes('--json') || argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
   const debug = argv.includes('--debug');
   try {
     await program((c) => (code = c)).parseAsync(argv);

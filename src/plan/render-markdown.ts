@@ -1,7 +1,7 @@
 import { formatPos } from '../errors.js';
 import { plural } from '../words.js';
 import { describeAction } from './render-action.js';
-import { countAdopts } from './summary.js';
+import { countAdopts, isClusterStep } from './summary.js';
 import type { Action, Plan } from './types.js';
 
 /** Actions that lose data or take something away: flagged in pull-request comments. */
@@ -24,7 +24,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push('| | Change | |', '|:-:|---|---|');
     for (const a of plan.actions) {
       for (const line of describeAction(a)) {
-        out.push(`| \`${line.symbol}\` | ${cell(line.text)} | ${isDestructive(a) ? '⚠️ **destructive**' : ''} |`);
+        out.push(`| \`${line.symbol}\` | ${cell(line.text)}${plan.provisional && isClusterStep(a) ? ' _(provisional)_' : ''} | ${isDestructive(a) ? '⚠️ **destructive**' : ''} |`);
       }
     }
     out.push('');
@@ -62,6 +62,7 @@ function summaryLine(plan: Plan): string {
     const destructive = plan.actions.filter(isDestructive).length;
     parts.push(`**Plan:** ${create} to create, ${change} to change, ${del} to delete${adopts ? `, ${adopts} to adopt` : ''}.`);
     if (destructive) parts.push(`⚠️ ${plural(destructive, 'destructive change')}.`);
+    if (plan.provisional) parts.push(`${plural(plan.actions.filter(isClusterStep).length, 'step')} marked provisional: ${plan.provisional.reason}.`);
   } else if (!errors) parts.push('**No changes.** The cluster matches the spec.');
   if (errors) parts.push(`❌ **The plan cannot be applied:** ${plural(errors, 'error')}.`);
   return parts.join(' ');

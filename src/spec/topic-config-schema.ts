@@ -63,7 +63,7 @@ export function topicConfigSchema(): Record<string, unknown> {
     // Configs the catalogue lacks (newer Kafka, Kafka-compatible brokers) are allowed: validate warns and plan asks the broker.
     additionalProperties: {
       type: ['string', 'number', 'boolean', 'array'],
-      description: 'A topic config not in the Kafka 4.1 catalogue: `kafkaform validate` warns, `kafkaform plan` asks the live broker whether it supports it.',
+      description: 'A topic config not in the Kafka 4.4 catalogue: `kafkaform validate` warns, `kafkaform plan` asks the live broker whether it supports it.',
     },
     properties,
   };

@@ -129,7 +129,7 @@ export function unknownTopicConfigMessage(name: string): string {
   return `unknown topic config ${quote(name)}${didYouMean(name, TOPIC_CONFIG_NAMES)}`;
 }
 
-/** Whether a topic config name is a Kafka 4.1 one kafkaform checks offline; any other name is left to the broker. */
+/** Whether a topic config name is a Kafka 4.4 one kafkaform checks offline; any other name is left to the broker. */
 export function isCatalogued(name: string): boolean {
   return TOPIC_CONFIGS.has(name);
 }

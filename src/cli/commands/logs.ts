@@ -17,7 +17,7 @@ export interface LogsFlags {
  * container name or the part after "<project>-", e.g. kafka-1). With --follow, streams until they stop.
  */
 export async function runLogs(g: GlobalOptions, name: string | undefined, f: LogsFlags): Promise<number> {
-  const spec = await loadSpec(g.file, g.env);
+  const spec = await loadSpec(g.file, g.env, { environment: g.environment });
   if (!spec.containers) {
     throw new KafkaformError(ErrorCodes.USAGE, 'this spec declares no containers: there are no logs to show', {
       hint: 'logs shows the containers that `kafkaform apply` starts from the containers section',

@@ -13,7 +13,7 @@ export interface OutputFlags {
 
 /** The outputs of the spec, resolved the way `status` and apply resolve them (Docker only for network `auto`). */
 export async function resolveOutputs(g: GlobalOptions): Promise<Outputs> {
-  const spec = await loadSpec(g.file, g.env);
+  const spec = await loadSpec(g.file, g.env, { environment: g.environment });
   const docker = spec.containers ? createDockerClient() : null;
   return outputsOf(spec, await outputBootstrap(docker, spec));
 }

@@ -22,7 +22,7 @@ const ABSENT_POLL_MS = 500;
  * creating them; one that exits fails at once with its last log lines. Prints the bootstrap servers.
  */
 export async function runWait(g: GlobalOptions, f: WaitFlags): Promise<number> {
-  const spec = await loadSpec(g.file, g.env);
+  const spec = await loadSpec(g.file, g.env, { environment: g.environment });
   const deadline = Date.now() + f.timeoutMs;
   const docker = createDockerClient();
   if (spec.containers?.kafka) await waitCreated(docker, spec, deadline, f.timeoutMs);
