@@ -72,5 +72,14 @@ function overlay(base: TopicSpec, o: TopicSpec | undefined, written: Record<stri
     out.replicationFactor = o.replicationFactor;
     if (o.pos.replicationFactor) pos.replicationFactor = o.pos.replicationFactor;
   }
+  // The safety lint's per-topic opt-ins may differ per environment (a dev cluster may allow what prod does not).
+  if (written.allow !== undefined) {
+    out.allow = o.allow;
+    if (o.pos.allow) pos.allow = o.pos.allow;
+  }
+  if (written.maxPartitions !== undefined) {
+    out.maxPartitions = o.maxPartitions;
+    if (o.pos.maxPartitions) pos.maxPartitions = o.pos.maxPartitions;
+  }
   return out;
 }

@@ -119,6 +119,14 @@ describe('environments', () => {
     expect(parseSpec(ENVS, 'kafka.config.yaml', {}, { environment: 'prod' }).cluster.bootstrapServers).toEqual(['kafka-1:9092']);
   });
 
+  it('an environment may set the safety lint\'s per-topic opt-ins (allow, maxPartitions)', () => {
+    const text = ENVS.replace('  dev: {}\n', '  dev:\n    topics:\n      orders:\n        allow: [L001]\n        maxPartitions: 20000\n');
+    expect(parseSpec(text, 'kafka.config.yaml', {}).topics[0]!.allow).toBeUndefined();
+    const dev = parseSpec(text, 'kafka.config.yaml', {}, { environment: 'dev' }).topics[0]!;
+    expect(dev).toMatchObject({ allow: ['L001'], maxPartitions: 20000 });
+    expect(dev.pos.allow).toMatchObject({ file: 'kafka.config.yaml', line: 24 });
+  });
+
   it('an unknown environment is an error listing the declared ones', () => {
     const ps = problems(() => parseSpec(ENVS, 'kafka.config.yaml', {}, { environment: 'prd' }));
     expect(ps).toEqual([expect.objectContaining({ message: 'environment "prd" is not declared in the spec', hint: expect.stringContaining('did you mean "prod"') })]);
