@@ -52,6 +52,18 @@ ensure_tools() {
   fi
 }
 
+# The tests and benches listen on fixed loopback ports inside Linux's ephemeral range (32768-60999), so an outgoing
+# connection of any client could take one as its source port and a broker then fails to bind ("already in use").
+# Reserving those ranges keeps ephemeral ports out of them; listening on them explicitly still works.
+TEST_PORT_RANGES="19000-19999,29000-29999,39000-40999,49000-49999,51000-60999"
+ensure_test_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  [ -w "$file" ] || { log "cannot reserve the test ports (no root): a rare 'port already in use' may follow"; return 0; }
+  current=$(cat "$file")
+  case ",$current," in *",19000-19999,"*) return 0 ;; esac
+  echo "${current:+$current,}$TEST_PORT_RANGES" > "$file" && log "reserved the test ports from ephemeral use: $TEST_PORT_RANGES"
+}
+
 docker_ok() { docker info >/dev/null 2>&1; }
 
 ensure_docker() {
@@ -180,6 +192,7 @@ ensure_kafka_image() {
 start=$(date +%s)
 mkdir -p "$CACHE"
 ensure_tools
+ensure_test_ports
 ensure_docker
 ensure_kafka_image
 log "ready in $(( $(date +%s) - start )) s: image $IMAGE"
