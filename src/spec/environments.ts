@@ -59,27 +59,21 @@ class EnvironmentProblems extends ProblemList {
   }
 }
 
+/**
+ * Topic fields an environment may replace besides config keys; the lint's opt-ins (allow, maxPartitions) may
+ * differ per environment, since a dev cluster may allow what prod does not.
+ */
+const OVERRIDABLE = ['partitions', 'replicationFactor', 'allow', 'maxPartitions'] as const;
+
 /** One topic with an environment's override on top; fields the environment does not write stay the root's. */
 function overlay(base: TopicSpec, o: TopicSpec | undefined, written: Record<string, unknown>): TopicSpec {
   if (!o) return base;
   const pos = { ...base.pos, config: { ...base.pos.config, ...o.pos.config } };
   const out: TopicSpec = { ...base, config: { ...base.config, ...o.config }, pos };
-  if (written.partitions !== undefined) {
-    out.partitions = o.partitions;
-    if (o.pos.partitions) pos.partitions = o.pos.partitions;
-  }
-  if (written.replicationFactor !== undefined) {
-    out.replicationFactor = o.replicationFactor;
-    if (o.pos.replicationFactor) pos.replicationFactor = o.pos.replicationFactor;
-  }
-  // The safety lint's per-topic opt-ins may differ per environment (a dev cluster may allow what prod does not).
-  if (written.allow !== undefined) {
-    out.allow = o.allow;
-    if (o.pos.allow) pos.allow = o.pos.allow;
-  }
-  if (written.maxPartitions !== undefined) {
-    out.maxPartitions = o.maxPartitions;
-    if (o.pos.maxPartitions) pos.maxPartitions = o.pos.maxPartitions;
+  for (const key of OVERRIDABLE) {
+    if (written[key] === undefined) continue;
+    Object.assign(out, { [key]: o[key] });
+    if (o.pos[key]) pos[key] = o.pos[key];
   }
   return out;
 }
