@@ -10,6 +10,9 @@ export const DEFAULT_SASL_MECHANISM: SaslMechanismName = 'SCRAM-SHA-512';
 /** The admin's user name when the spec names none. */
 export const DEFAULT_ADMIN_USERNAME = 'admin';
 
+const LISTENERS: readonly SecuredListener[] = ['SASL_SSL', 'SSL', 'SASL_PLAINTEXT'];
+const MECHANISMS: readonly SaslMechanismName[] = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'];
+
 /** Characters the admin password may not hold: StorageTool's --add-scram splits on "," and "]", JAAS quotes with '"'. */
 const PASSWORD_FORBIDDEN = /[,\]"\\\r\n]/;
 
@@ -26,10 +29,11 @@ export function normaliseSecurity(ctx: SpecContext, raw: unknown, project: strin
   if (raw === undefined || raw === null || raw === false) return null;
   const at = (...p: string[]) => ['containers', 'kafka', 'security', ...p];
   const m = raw === true ? {} : (asMap(raw) ?? {});
-  const listener = (typeof m.listener === 'string' ? m.listener : DEFAULT_SECURED_LISTENER) as SecuredListener;
+  // Values outside the enums are reported by the schema; the defaults stand in so no second problem follows.
+  const listener = LISTENERS.includes(m.listener as SecuredListener) ? (m.listener as SecuredListener) : DEFAULT_SECURED_LISTENER;
   const sasl = listener !== 'SSL';
   let mechanism: SaslMechanismName | null = null;
-  if (sasl) mechanism = (typeof m.mechanism === 'string' ? m.mechanism : DEFAULT_SASL_MECHANISM) as SaslMechanismName;
+  if (sasl) mechanism = MECHANISMS.includes(m.mechanism as SaslMechanismName) ? (m.mechanism as SaslMechanismName) : DEFAULT_SASL_MECHANISM;
   else if (m.mechanism !== undefined) {
     ctx.problems.add(at('mechanism'), 'listener SSL authenticates clients by certificate, not SASL: a mechanism does not apply', 'remove mechanism, or choose listener SASL_SSL or SASL_PLAINTEXT', 'key');
   }
@@ -45,8 +49,11 @@ export function normaliseSecurity(ctx: SpecContext, raw: unknown, project: strin
         'key',
       );
     } else {
+      const before = ctx.problems.size;
       password = interpolateAt(ctx, at('admin', 'password'), admin.password, true);
-      if (password === '') {
+      if (ctx.problems.size > before) {
+        // The reference itself is wrong (e.g. the variable is not set): that problem says it all.
+      } else if (password === '') {
         ctx.problems.add(at('admin', 'password'), 'the admin password is empty', 'export the variable it names with a non-empty value');
       } else if (PASSWORD_FORBIDDEN.test(password)) {
         ctx.problems.add(at('admin', 'password'), 'the admin password holds a character Kafka cannot take at format time (one of , ] " \\ or a line break); value not shown', 'choose a password without those characters');
