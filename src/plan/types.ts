@@ -190,6 +190,7 @@ export const DiagnosticCodes = {
   CONFIG_FULL_REPLACE: 'P014',
   SEED_MESSAGE_TOO_LARGE: 'P020',
   SEED_OLDER_THAN_RETENTION: 'P021',
+  BROKER_REFUSES: 'P022',
 } as const;
 
 /** One of the stable diagnostic codes. */
