@@ -100,3 +100,15 @@ describe('the broker is asked at plan time (validate_only)', () => {
     expect(await kafkaCli('kafka-configs.sh', '--describe', '--entity-type', 'topics', '--entity-name', 'plain')).toMatch(/retention\.ms=7200000/);
   }, 120_000);
 });
+
+describe('values the broker writes back in its own form', () => {
+  it('a ratio written as 0 or 1 converges (the broker reports Java doubles: 0.0, 1.0)', async () => {
+    const file = specFile(`  ratios:\n    partitions: 1\n    replicationFactor: 1\n    config:\n      cleanup.policy: compact\n      min.cleanable.dirty.ratio: "0"\n  ratios-one:\n    partitions: 1\n    replicationFactor: 1\n    config:\n      cleanup.policy: compact\n      min.cleanable.dirty.ratio: 1\n`);
+    const applied = await kafkaform(file, 'apply', '--auto-approve');
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const again = await kafkaform(file, 'plan', '--detailed-exitcode');
+    expect(again.code, again.stdout).toBe(0);
+    expect(await kafkaCli('kafka-configs.sh', '--describe', '--entity-type', 'topics', '--entity-name', 'ratios')).toMatch(/min\.cleanable\.dirty\.ratio=0\.0\b/);
+  }, 120_000);
+});
+
