@@ -6,6 +6,8 @@ import { hasErrors } from '../plan/planner.js';
 import type { Observed } from '../plan/observed.js';
 import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport, type Plan } from '../plan/types.js';
 import { executeSeedProduce } from '../seed/execute.js';
+import { kafkaNodeContainers } from '../docker/container-readiness.js';
+import { executeClusterWait } from '../kafka/readiness.js';
 import type { MaterialisedSeed } from '../seed/types.js';
 import { dockerOf, observe, type ObserveDeps } from './observe.js';
 
@@ -122,7 +124,17 @@ async function executeOne(action: Action, ctx: ApplyContext, observed: Observed)
       readyTimeoutMs: ctx.readyTimeoutMs,
     });
     // Brokers that (re)started invalidate the connection's broker list and sockets: dial afresh.
-    if (action.kind === 'cluster.wait' || ('role' in action && action.role === 'kafka')) await ctx.link.reconnect();
+    if (action.role === 'kafka') await ctx.link.reconnect();
+    return;
+  }
+  if (action.kind === 'cluster.wait') {
+    await executeClusterWait(action, {
+      spec,
+      containers: spec.containers?.kafka ? kafkaNodeContainers(dockerOf(ctx), spec) : undefined,
+      readyTimeoutMs: ctx.readyTimeoutMs,
+      onProgress: ctx.onProgress,
+    });
+    await ctx.link.reconnect();
     return;
   }
   if (action.kind === 'seed.produce') {

@@ -1,4 +1,4 @@
-import type { ClusterLink } from '../apply/link.js';
+import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
 import type { ObserveDeps } from '../apply/observe.js';
 import type { PlanOptions } from '../plan/desired.js';
 import type { Observed } from '../plan/observed.js';
@@ -34,7 +34,7 @@ export async function loadDesired(
 /** One command run: the desired state, plan options, and the connections made on demand. */
 export interface Session extends LoadedDesired {
   options: PlanOptions;
-  deps: ObserveDeps & { link: ClusterLink };
+  deps: ObserveDeps & { link: LazyKafkaConnection };
   close(): Promise<void>;
 }
 
@@ -52,8 +52,8 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>,
     now: Date.now(),
   };
   // The Kafka and Docker sides are imported here, not at the top, so `validate` never loads kafkajs or dockerode.
-  const { ClusterLink } = await import('../apply/link.js');
-  const link = new ClusterLink(desired.spec, { debug: g.debug });
+  const { LazyKafkaConnection } = await import('../kafka/lazy-connection.js');
+  const link = new LazyKafkaConnection(desired.spec, { debug: g.debug });
   const deps = { link, options };
   return { ...desired, options, deps, close: () => link.close() };
 }

@@ -3,7 +3,6 @@ import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { ObservedEngine } from '../plan/observed.js';
 import type {
   Action,
-  ClusterWaitAction,
   ContainerCreateAction,
   ContainerRecreateAction,
   ContainerRemoveAction,
@@ -11,10 +10,11 @@ import type {
 } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { containerFailed, dockerError, statusOf } from './client.js';
-import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from './desired.js';
+import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from '../plan/desired-containers.js';
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from './images.js';
 import { assertPortsFree } from './ports.js';
-import { DEFAULT_READY_TIMEOUT_MS, waitClusterReady, waitContainerReady } from './readiness.js';
+import { DEFAULT_READY_TIMEOUT_MS, waitClusterReady } from '../kafka/readiness.js';
+import { kafkaNodeContainers, waitContainerReady } from './container-readiness.js';
 import { ensureNetwork, ensureVolumes, inspectContainer, removeIdleNetworks, removeVolumes, stopAndRemove } from './resources.js';
 
 /** What container executors need: the engine, the spec the plan was made from, and where progress goes. */
@@ -31,11 +31,11 @@ export interface ContainerExecContext {
 }
 
 /** The actions these executors carry out. */
-export type ContainerAction = ContainerCreateAction | ContainerStartAction | ContainerRecreateAction | ContainerRemoveAction | ClusterWaitAction;
+export type ContainerAction = ContainerCreateAction | ContainerStartAction | ContainerRecreateAction | ContainerRemoveAction;
 
 /** True for the action kinds executeContainerAction handles. */
 export function isContainerAction(action: Action): action is ContainerAction {
-  return action.kind.startsWith('container.') || action.kind === 'cluster.wait';
+  return action.kind.startsWith('container.');
 }
 
 /** Seconds Kafka gets for a controlled shutdown before a rolling restart replaces it. */
@@ -47,10 +47,9 @@ export const containerExecutors: { [K in ContainerAction['kind']]: (action: Extr
   'container.start': executeStart,
   'container.recreate': executeRecreate,
   'container.remove': executeRemove,
-  'cluster.wait': executeClusterWait,
 };
 
-/** Executes one container.* or cluster.wait action; any failure is a KafkaformError. */
+/** Executes one container.* action; any failure is a KafkaformError. */
 export async function executeContainerAction(action: Action, ctx: ContainerExecContext): Promise<void> {
   if (!isContainerAction(action)) {
     throw new KafkaformError(ErrorCodes.INTERNAL, `executeContainerAction cannot execute ${action.kind}; this is a bug, please report it`);
@@ -139,23 +138,16 @@ async function executeRemove(action: ContainerRemoveAction, ctx: ContainerExecCo
   await removeIdleNetworks(ctx.docker, ctx.spec.project);
 }
 
-async function executeClusterWait(action: ClusterWaitAction, ctx: ContainerExecContext): Promise<void> {
-  await waitClusterReady(ctx.docker, ctx.spec, {
-    bootstrapServers: action.bootstrapServers,
-    nodes: action.nodes,
-    timeoutMs: ctx.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-    onProgress: progress(ctx),
-  });
-}
-
+/** Waits until the declared Kafka cluster is ready (a rolling restart's next node, or a dependency on Kafka). */
 async function waitCluster(ctx: ContainerExecContext): Promise<void> {
   const kafka = ctx.spec.containers?.kafka;
   if (!kafka) return;
-  await waitClusterReady(ctx.docker, ctx.spec, {
+  await waitClusterReady(ctx.spec, {
     bootstrapServers: bootstrapServers(ctx.spec, ctx.engine),
     nodes: kafka.nodes,
     timeoutMs: ctx.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     onProgress: progress(ctx),
+    containers: kafkaNodeContainers(ctx.docker, ctx.spec),
   });
 }
 

@@ -3,7 +3,7 @@ import Docker from 'dockerode';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDocker, createDockerClient } from '../../src/docker/client.js';
-import { bootstrapServers } from '../../src/docker/desired.js';
+import { bootstrapServers } from '../../src/plan/desired-containers.js';
 import { executeContainerAction } from '../../src/docker/execute.js';
 import { observeDocker } from '../../src/docker/observe.js';
 import { containerStatus } from '../../src/docker/status.js';

@@ -1,7 +1,7 @@
 import type { LintCode } from '../../plan/lint-codes.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
-import { renderReportText } from '../../plan/render-report.js';
+import { renderReportText } from '../render-report.js';
 import { ExitCode } from '../exit.js';
 import type { GlobalOptions } from '../main.js';
 import { observe } from '../../apply/observe.js';

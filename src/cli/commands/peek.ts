@@ -1,4 +1,4 @@
-import { ClusterLink } from '../../apply/link.js';
+import { LazyKafkaConnection } from '../../kafka/lazy-connection.js';
 import { createDockerClient } from '../../docker/client.js';
 import { observeEngine } from '../../docker/observe.js';
 import { PEEK_PAGE, peek, peekFooter } from '../../peek/peek.js';
@@ -17,7 +17,7 @@ export interface PeekFlags {
 /** `kafkaform peek TOPIC`: reads from the beginning without a consumer group; Ctrl-C ends --follow cleanly. */
 export async function runPeek(g: GlobalOptions, topic: string, f: PeekFlags): Promise<number> {
   const spec = await loadSpec(g.file, process.env, { environment: g.environment });
-  const link = new ClusterLink(spec, { debug: g.debug });
+  const link = new LazyKafkaConnection(spec, { debug: g.debug });
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
