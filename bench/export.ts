@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
-import { observe } from '../src/apply/observe.js';
+import { observe } from '../src/apply/observe-docker-and-cluster.js';
 import { buildExport } from '../src/export/build.js';
 import { renderExport } from '../src/export/render.js';
 import type { PlanOptions } from '../src/plan/desired.js';

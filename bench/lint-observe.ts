@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
-import { observe } from '../src/apply/observe.js';
+import { observe } from '../src/apply/observe-docker-and-cluster.js';
 import { loadSpec } from '../src/spec/load.js';
 import { plan } from '../src/plan/planner.js';
 import type { PlanOptions } from '../src/plan/desired.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { apply } from '../src/apply/apply.js';
 import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
-import { observe } from '../src/apply/observe.js';
+import { observe } from '../src/apply/observe-docker-and-cluster.js';
 import { createKafkaConnection } from '../src/kafka/client.js';
 import type { PlanOptions } from '../src/plan/desired.js';
 import { plan } from '../src/plan/planner.js';

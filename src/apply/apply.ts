@@ -1,7 +1,7 @@
 import { plural } from '../words.js';
-import { executeContainerAction, isContainerAction } from '../docker/execute.js';
+import { executeContainerAction, isContainerAction } from '../docker/container-actions.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { executeTopicActions, isTopicAction, type TopicAction } from '../kafka/execute.js';
+import { executeTopicActions, isTopicAction, type TopicAction } from '../kafka/topic-actions.js';
 import { hasErrors } from '../plan/planner.js';
 import type { Observed } from '../plan/observed.js';
 import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport, type Plan } from '../plan/types.js';
@@ -9,7 +9,7 @@ import { executeSeedProduce } from '../seed/execute.js';
 import { kafkaNodeContainers } from '../docker/container-readiness.js';
 import { executeClusterWait } from '../kafka/readiness.js';
 import type { MaterialisedSeed } from '../seed/types.js';
-import { dockerOf, observe, type ObserveDeps } from './observe.js';
+import { dockerOf, observe, type ObserveDeps } from './observe-docker-and-cluster.js';
 
 /** What apply needs: the observation the plan was made from, the run's connections, and how to plan again. */
 export interface ApplyContext extends ObserveDeps {

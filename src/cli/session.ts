@@ -1,5 +1,5 @@
 import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
-import type { ObserveDeps } from '../apply/observe.js';
+import type { ObserveDeps } from '../apply/observe-docker-and-cluster.js';
 import type { PlanOptions } from '../plan/desired.js';
 import type { Observed } from '../plan/observed.js';
 import { plan } from '../plan/planner.js';
@@ -60,7 +60,7 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>,
 
 /** Observes Docker and the cluster, and plans: the pure planner sees only plain data. */
 export async function observeAndPlan(s: Session): Promise<{ observed: Observed; plan: Plan }> {
-  const { observe } = await import('../apply/observe.js');
+  const { observe } = await import('../apply/observe-docker-and-cluster.js');
   const observed = await observe(s.spec, s.deps);
   return { observed, plan: replan(s, observed) };
 }

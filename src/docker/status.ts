@@ -4,7 +4,7 @@ import type { Spec } from '../spec/types.js';
 import { dockerError } from './client.js';
 import { bootstrapServers, desiredContainers, LABELS } from '../plan/desired-containers.js';
 import { nodeBootstrap, resolveNetwork } from '../plan/kafka-node-config.js';
-import { observeEngine } from './observe.js';
+import { observeEngine } from './observe-containers.js';
 
 /** One row of `kafkaform status`: a declared or project-labelled container. Plain data. */
 export interface ContainerStatus {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
 import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
-import { observe } from '../../src/apply/observe.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { createKafkaConnection } from '../../src/kafka/client.js';
 import type { PlanOptions } from '../../src/plan/desired.js';
 import { plan as makePlan } from '../../src/plan/planner.js';

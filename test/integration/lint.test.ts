@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
 import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
-import { observe } from '../../src/apply/observe.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { setThrottle, clearThrottle } from '../../src/kafka/throttle.js';
 import type { PlanOptions } from '../../src/plan/desired.js';
 import { plan as makePlan } from '../../src/plan/planner.js';

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
 import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
-import { observe } from '../../src/apply/observe.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { kafkaNodeName } from '../../src/plan/desired-containers.js';
 import { createKafkaConnection } from '../../src/kafka/client.js';
 import { readState } from '../../src/kafka/state.js';

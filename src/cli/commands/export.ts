@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LazyKafkaConnection } from '../../kafka/lazy-connection.js';
-import { observe } from '../../apply/observe.js';
+import { observe } from '../../apply/observe-docker-and-cluster.js';
 import { ErrorCodes, KafkaformError } from '../../errors.js';
 import { buildExport } from '../../export/build.js';
 import { renderExport, renderSplitExport } from '../../export/render.js';

@@ -1,6 +1,6 @@
 import { LazyKafkaConnection } from '../../kafka/lazy-connection.js';
 import { createDockerClient } from '../../docker/client.js';
-import { observeEngine } from '../../docker/observe.js';
+import { observeEngine } from '../../docker/observe-containers.js';
 import { PEEK_PAGE, peek, peekFooter } from '../../peek/peek.js';
 import { loadSpec } from '../../spec/load.js';
 import type { GlobalOptions } from '../main.js';

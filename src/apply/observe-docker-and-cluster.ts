@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
 import { createDockerClient } from '../docker/client.js';
 import { kafkaNodeName } from '../plan/desired-containers.js';
-import { observeDocker } from '../docker/observe.js';
+import { observeDocker } from '../docker/observe-containers.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { observeCluster, type ObserveScope } from '../kafka/observe.js';
+import { observeCluster, type ObserveScope } from '../kafka/observe-cluster.js';
 import { observeUsage } from '../kafka/usage.js';
 import { stakeTopics } from '../plan/lint.js';
 import { planContainers } from '../plan/containers.js';
