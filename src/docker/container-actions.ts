@@ -2,7 +2,6 @@ import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { ObservedEngine } from '../plan/observed.js';
 import type {
-  Action,
   ContainerCreateAction,
   ContainerRecreateAction,
   ContainerRemoveAction,
@@ -30,33 +29,11 @@ export interface ContainerExecContext {
   pullTimeoutMs?: number;
 }
 
-/** The actions these executors carry out. */
+/** The actions these executors carry out (each executor is safe to repeat: it first looks at what exists). */
 export type ContainerAction = ContainerCreateAction | ContainerStartAction | ContainerRecreateAction | ContainerRemoveAction;
-
-/** True for the action kinds executeContainerAction handles. */
-export function isContainerAction(action: Action): action is ContainerAction {
-  return action.kind.startsWith('container.');
-}
 
 /** Seconds Kafka gets for a controlled shutdown before a rolling restart replaces it. */
 const KAFKA_STOP_SECONDS = 30;
-
-/** Executors keyed by action kind. Each is safe to repeat: it first looks at what exists. */
-export const containerExecutors: { [K in ContainerAction['kind']]: (action: Extract<ContainerAction, { kind: K }>, ctx: ContainerExecContext) => Promise<void> } = {
-  'container.create': executeCreate,
-  'container.start': executeStart,
-  'container.recreate': executeRecreate,
-  'container.remove': executeRemove,
-};
-
-/** Executes one container.* action; any failure is a KafkaformError. */
-export async function executeContainerAction(action: Action, ctx: ContainerExecContext): Promise<void> {
-  if (!isContainerAction(action)) {
-    throw new KafkaformError(ErrorCodes.INTERNAL, `executeContainerAction cannot execute ${action.kind}; this is a bug, please report it`);
-  }
-  const run = containerExecutors[action.kind] as (a: ContainerAction, c: ContainerExecContext) => Promise<void>;
-  await run(action, ctx);
-}
 
 function progress(ctx: ContainerExecContext): (message: string) => void {
   return ctx.onProgress ?? (() => undefined);
@@ -77,7 +54,8 @@ function assertOwned(ctx: ContainerExecContext, info: Docker.ContainerInspectInf
   }
 }
 
-async function executeCreate(action: ContainerCreateAction, ctx: ContainerExecContext): Promise<void> {
+/** Executes container.create; a container already there (ours) is started or replaced as its config says. */
+export async function executeContainerCreate(action: ContainerCreateAction, ctx: ContainerExecContext): Promise<void> {
   const d = desiredFor(ctx, action.name);
   const existing = await inspectContainer(ctx.docker, d.name);
   if (existing) {
@@ -92,7 +70,8 @@ async function executeCreate(action: ContainerCreateAction, ctx: ContainerExecCo
   await createAndStart(ctx, d);
 }
 
-async function executeStart(action: ContainerStartAction, ctx: ContainerExecContext): Promise<void> {
+/** Executes container.start; a container gone meanwhile is created. */
+export async function executeContainerStart(action: ContainerStartAction, ctx: ContainerExecContext): Promise<void> {
   const d = desiredFor(ctx, action.name);
   const existing = await inspectContainer(ctx.docker, d.name);
   if (!existing) return createAndStart(ctx, d);
@@ -104,7 +83,7 @@ async function executeStart(action: ContainerStartAction, ctx: ContainerExecCont
  * Replaces a container: the image is made present before the old one goes, so a missing image leaves it running.
  * A Kafka node then waits until the whole cluster is ready again, so the next node's restart never costs the quorum.
  */
-async function executeRecreate(action: ContainerRecreateAction, ctx: ContainerExecContext): Promise<void> {
+export async function executeContainerRecreate(action: ContainerRecreateAction, ctx: ContainerExecContext): Promise<void> {
   const d = desiredFor(ctx, action.name);
   const existing = await inspectContainer(ctx.docker, d.name);
   if (existing) {
@@ -122,7 +101,8 @@ async function replace(ctx: ContainerExecContext, d: DesiredContainer): Promise<
   await createAndStart(ctx, d);
 }
 
-async function executeRemove(action: ContainerRemoveAction, ctx: ContainerExecContext): Promise<void> {
+/** Executes container.remove, with the volumes it names; a container already gone is a no-op. */
+export async function executeContainerRemove(action: ContainerRemoveAction, ctx: ContainerExecContext): Promise<void> {
   const existing = await inspectContainer(ctx.docker, action.name);
   if (existing) {
     assertOwned(ctx, existing, action.name);
