@@ -19,7 +19,7 @@ export interface ApplyContext extends ObserveDeps {
   onProgress?: (message: string) => void;
   /** Called as each action finishes, applied or failed. */
   onResult?: (result: ActionResult) => void;
-  /** Bound on readiness waits of containers (default: the docker executor's). */
+  /** Bound on readiness waits of the cluster and of containers (default: kafka/readiness.ts's). */
   readyTimeoutMs?: number;
   /** Bound on waiting for partition reassignments (default 10 min). */
   reassignTimeoutMs?: number;
