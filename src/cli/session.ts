@@ -1,5 +1,5 @@
-import type { ClusterLink } from '../apply/link.js';
-import type { ObserveDeps } from '../apply/observe.js';
+import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
+import type { ObserveDeps } from '../apply/observe-docker-and-cluster.js';
 import type { PlanOptions } from '../plan/desired.js';
 import type { Observed } from '../plan/observed.js';
 import { plan } from '../plan/planner.js';
@@ -34,7 +34,7 @@ export async function loadDesired(
 /** One command run: the desired state, plan options, and the connections made on demand. */
 export interface Session extends LoadedDesired {
   options: PlanOptions;
-  deps: ObserveDeps & { link: ClusterLink };
+  deps: ObserveDeps & { link: LazyKafkaConnection };
   close(): Promise<void>;
 }
 
@@ -52,8 +52,8 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>,
     now: Date.now(),
   };
   // The Kafka and Docker sides are imported here, not at the top, so `validate` never loads kafkajs or dockerode.
-  const { ClusterLink } = await import('../apply/link.js');
-  const link = new ClusterLink(desired.spec, { debug: g.debug });
+  const { LazyKafkaConnection } = await import('../kafka/lazy-connection.js');
+  const link = new LazyKafkaConnection(desired.spec, { debug: g.debug });
   const deps = { link, options };
   return { ...desired, options, deps, close: () => link.close() };
 }
@@ -64,7 +64,7 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>,
  * them, and the plan is made again with its refusals, which become plan errors at their spec lines.
  */
 export async function observeAndPlan(s: Session): Promise<{ observed: Observed; plan: Plan }> {
-  const { observe } = await import('../apply/observe.js');
+  const { observe } = await import('../apply/observe-docker-and-cluster.js');
   const observed = await observe(s.spec, s.deps);
   const first = replan(s, observed);
   if (!observed.cluster || first.provisional) return { observed, plan: first };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, KafkaformError } from '../../src/errors.js';
 import { createKafkaConnection, type KafkaConnection } from '../../src/kafka/client.js';
 import { readTopic } from '../../src/kafka/fetch.js';
-import { observeCluster } from '../../src/kafka/observe.js';
+import { observeCluster } from '../../src/kafka/observe-cluster.js';
 import { STATE_TOPIC, readState } from '../../src/kafka/state.js';
 import { plan } from '../../src/plan/planner.js';
 import type { Plan, SeedProduceAction } from '../../src/plan/types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
 import { isBrokerError, kafkaErrorName, requestFailed } from '../../src/kafka/errors.js';
-import { configSource } from '../../src/kafka/observe.js';
+import { configSource } from '../../src/kafka/observe-cluster.js';
 import { ownershipMessage, ownershipRecord, ownershipTombstone, parseState, seedRecordMessage } from '../../src/kafka/state.js';
 
 // Pure parts of the Kafka edge: the state topic's record format and compaction semantics, the configSource

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
-import { ClusterLink } from '../../src/apply/link.js';
-import { observe } from '../../src/apply/observe.js';
+import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { ErrorCodes, KafkaformError } from '../../src/errors.js';
 import { createKafkaConnection } from '../../src/kafka/client.js';
-import { observeCluster } from '../../src/kafka/observe.js';
+import { observeCluster } from '../../src/kafka/observe-cluster.js';
 import { readState, seedKey, seedRecord, seedRecordMessage, writeState } from '../../src/kafka/state.js';
 import type { PlanOptions } from '../../src/plan/desired.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
@@ -60,7 +60,7 @@ const NO_OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: fa
 
 /** observe → plan, on a fresh connection. */
 async function planFor(s: Spec, options: Partial<PlanOptions> = {}): Promise<Plan> {
-  const link = new ClusterLink(s);
+  const link = new LazyKafkaConnection(s);
   try {
     return makePlan({ spec: s, seeds: [] }, await observe(s, { link }), { ...NO_OPTIONS, ...options });
   } finally {
@@ -75,7 +75,7 @@ async function applySpec(
   hooks: { onProgress?: (m: string) => void; onResult?: (r: ActionResult) => void } = {},
 ): Promise<{ plan: Plan; report: ApplyReport }> {
   const opts = { ...NO_OPTIONS, ...options };
-  const link = new ClusterLink(s);
+  const link = new LazyKafkaConnection(s);
   try {
     const deps = { link, options: opts };
     const observed = await observe(s, deps);
@@ -269,7 +269,7 @@ describe('topics on a 1-node cluster', () => {
 
   it('reports a create race per topic and does not claim the other client\'s topic', async () => {
     const s = shop({ ...base, orders: { partitions: 6, rf: 1, config: { 'retention.ms': '3600000' } }, raced: {}, fresh: { partitions: 2 } });
-    const link = new ClusterLink(s);
+    const link = new LazyKafkaConnection(s);
     try {
       const observed = await observe(s, { link });
       const plan = makePlan({ spec: s, seeds: [] }, observed, NO_OPTIONS);

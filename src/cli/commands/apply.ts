@@ -1,10 +1,10 @@
 import type { LintCode } from '../../plan/lint-codes.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
-import { renderReportText } from '../../plan/render-report.js';
+import { renderReportText } from '../render-report.js';
 import { ExitCode } from '../exit.js';
 import type { GlobalOptions } from '../main.js';
-import { observe } from '../../apply/observe.js';
+import { observe } from '../../apply/observe-docker-and-cluster.js';
 import { checkSavedPlan, readSavedPlan } from '../../apply/saved-plan.js';
 import { toSeedBatches } from '../../seed/materialise.js';
 import { converge, type PlanSource } from '../converge.js';

@@ -2,7 +2,7 @@
 // when topic/seed planning or rendering does) → plan.json and plan.txt in a directory per case.
 import type { Desired, PlanOptions } from '../../../src/plan/desired.js';
 import type { Observed } from '../../../src/plan/observed.js';
-import type { ContainerPart } from '../../../src/plan/planner.js';
+import type { ContainersPlan } from '../../../src/plan/containers.js';
 import {
   batch,
   cfg,
@@ -25,7 +25,7 @@ export interface GoldenCase {
   desired: Desired;
   observed: Observed;
   options: PlanOptions;
-  containers?: ContainerPart;
+  containers?: ContainersPlan;
   /** Render plan.txt verbosely. */
   verbose?: boolean;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredContainers, LABELS, type DesiredContainer } from '../../../src/docker/desired.js';
+import { desiredContainers, LABELS, type DesiredContainer } from '../../../src/plan/desired-containers.js';
 import { planContainers } from '../../../src/plan/containers.js';
 import type { PlanOptions } from '../../../src/plan/desired.js';
 import type { ObservedContainer, ObservedDocker } from '../../../src/plan/observed.js';
