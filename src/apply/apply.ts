@@ -5,16 +5,16 @@ import { executeTopicActions, isTopicAction, type TopicAction } from '../kafka/e
 import { hasErrors } from '../plan/planner.js';
 import type { Observed } from '../plan/observed.js';
 import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport, type Plan } from '../plan/types.js';
-import { executeSeedProduce } from '../seed/execute.js';
-import type { MaterialisedSeed } from '../seed/types.js';
+import { executeSeedProduce } from '../seed/produce.js';
+import type { SeedDigest } from '../plan/desired.js';
 import { dockerOf, observe, type ObserveDeps } from './observe.js';
 
 /** What apply needs: the observation the plan was made from, the run's connections, and how to plan again. */
 export interface ApplyContext extends ObserveDeps {
   /** The observation the plan was made from: topic owners (create races) and the Docker engine (networking). */
   observed: Observed;
-  /** Seed entries with their messages, materialised before planning (seed.produce sends exactly these). */
-  seeds: MaterialisedSeed[];
+  /** Digests of the seed entries planned from (seed.produce reads each entry again and refuses one that changed). */
+  seeds: SeedDigest[];
   /** Plans again from a fresh observation after apply; its result is the report's `after`. */
   replan: (observed: Observed) => Plan | Promise<Plan>;
   /** Progress lines for the spinner. */

@@ -1,6 +1,6 @@
 import type { SourcePos } from '../errors.js';
 import type { Spec } from '../spec/types.js';
-import type { Desired, PlanOptions, SeedBatch } from './desired.js';
+import type { Desired, PlanOptions, SeedDigest } from './desired.js';
 import type { Observed } from './observed.js';
 import { DiagnosticCodes, type Diagnostic, type SeedProduceAction } from './types.js';
 
@@ -88,7 +88,7 @@ function retentionMs(spec: Spec, observed: Observed, topic: string): number | nu
 }
 
 /** Where the entry is written, else its topic's seeds block. */
-function entryPos(spec: Spec, batch: SeedBatch): SourcePos | undefined {
+function entryPos(spec: Spec, batch: SeedDigest): SourcePos | undefined {
   const seeds = spec.seeds.find((s) => s.topic === batch.topic);
   return seeds?.entries.find((e) => e.id === batch.entryId)?.pos ?? seeds?.pos;
 }

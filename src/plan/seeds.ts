@@ -1,6 +1,6 @@
 import type { SourcePos } from '../errors.js';
 import type { Spec } from '../spec/types.js';
-import type { Desired, PlanOptions, SeedBatch } from './desired.js';
+import type { Desired, PlanOptions, SeedDigest } from './desired.js';
 import type { Observed, SeedRecord } from './observed.js';
 import { seedLimitDiagnostics } from './seed-limits.js';
 import { isReservedTopic } from './state-topic.js';
@@ -54,7 +54,7 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
 }
 
 /** The action for one batch. */
-function produce(batch: SeedBatch, reason: string): SeedProduceAction {
+function produce(batch: SeedDigest, reason: string): SeedProduceAction {
   return { kind: 'seed.produce', topic: batch.topic, entryId: batch.entryId, hash: batch.hash, count: batch.count, source: batch.source, reason };
 }
 
@@ -86,7 +86,7 @@ function legacyInlineRecords(seeded: Map<string, SeedRecord>): Map<string, SeedR
 }
 
 /** A legacy record for a content-identified entry with the same content, used up once taken. */
-function takeLegacy(legacy: Map<string, SeedRecord[]>, batch: SeedBatch): SeedRecord | undefined {
+function takeLegacy(legacy: Map<string, SeedRecord[]>, batch: SeedDigest): SeedRecord | undefined {
   if (!batch.entryId.startsWith('inline:#')) return undefined;
   return legacy.get(key(batch.topic, batch.hash))?.shift();
 }
@@ -97,7 +97,7 @@ function key(topic: string, entryId: string): string {
 }
 
 /** SEED_TOPIC_UNKNOWN, or INTERNAL_TOPIC for a seed aimed at a reserved topic. */
-function badTopic(spec: Spec, batch: SeedBatch): Diagnostic {
+function badTopic(spec: Spec, batch: SeedDigest): Diagnostic {
   const pos = spec.seeds.find((s) => s.topic === batch.topic)?.pos;
   if (isReservedTopic(batch.topic)) {
     return {
@@ -120,7 +120,7 @@ function badTopic(spec: Spec, batch: SeedBatch): Diagnostic {
 }
 
 /** Where the entry is written (its id is the batch's entryId), else its topic's seeds block. */
-function entryPos(spec: Spec, batch: SeedBatch): SourcePos | undefined {
+function entryPos(spec: Spec, batch: SeedDigest): SourcePos | undefined {
   const seeds = spec.seeds.find((s) => s.topic === batch.topic);
   return seeds?.entries.find((e) => e.id === batch.entryId)?.pos ?? seeds?.pos;
 }
