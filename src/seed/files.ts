@@ -178,7 +178,7 @@ function plain(value: Buffer): SeedMessage {
   return { key: null, value, headers: NO_HEADERS, partition: null, timestamp: null };
 }
 
-/** A message from a message object; reports its problems and returns null when it has any. */
+/** A message from a message object, its key and value still null (the caller takes them as written); reports its problems and returns null when it has any. */
 function messageFromObject(o: Record<string, unknown>, report: (message: string) => void): SeedMessage | null {
   let ok = true;
   const problem = (m: string): void => {
@@ -208,7 +208,7 @@ function messageFromObject(o: Record<string, unknown>, report: (message: string)
     if (timestamp === null) problem('"timestamp" must be epoch milliseconds or an ISO 8601 date-time');
   }
   if (!ok) return null;
-  return { key: toBytes(o.key), value: toBytes(o.value), headers, partition, timestamp };
+  return { key: null, value: null, headers, partition, timestamp };
 }
 
 /** A key or value: strings as their UTF-8 bytes, null/absent as null, anything else as JSON. */
