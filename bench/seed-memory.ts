@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 //     (median of KFT_BENCH_ROUNDS, min-max); the cluster is declared as a container that is not running, so
 //     plan observes Docker and plans without a broker.
 // (b) the peak resident memory (/usr/bin/time -v) of `validate`, `plan` and, with KFT_BENCH_APPLY=1 (starts a
-//     broker: run it under the shared Docker lock), `apply` then `destroy --volumes`, with a 1 GB JSONL seed
-//     file written under the temp dir and deleted afterwards.
+//     broker; with KFT_BENCH_LOCK=<file> only that part runs under `flock <file>`), `apply` then
+//     `destroy --volumes`, with a 1 GB JSONL seed file written under the temp dir and deleted afterwards.
 //
 // Settings (environment): KFT_BENCH_CLI (a built dist/src/cli/main.js; default this checkout's, so a build of
 // another commit can be measured), KFT_BENCH_ROUNDS (5), KFT_BENCH_GENERATED (200000), KFT_BENCH_FILE_MB (1024),
@@ -28,6 +28,23 @@ const PORT = Number(env.KFT_BENCH_PORT ?? 53000);
 const PROJECT = env.KFT_BENCH_PROJECT ?? 'kft-h14s-bench';
 const ONLY = new Set((env.KFT_BENCH_ONLY ?? 'plan,memory').split(','));
 const APPLY = env.KFT_BENCH_APPLY === '1';
+const LOCK = env.KFT_BENCH_LOCK;
+
+/** Runs `fn` holding `flock LOCK` (a child that holds the lock until killed); without LOCK, just runs it. */
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  if (!LOCK) return fn();
+  // -o: the sleeping child does not inherit the lock; its own process group lets both be ended together.
+  const holder = spawn('flock', ['-o', LOCK, '-c', 'echo locked; exec sleep 86400'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  await new Promise<void>((res, rej) => {
+    holder.stdout.on('data', () => res());
+    holder.on('exit', (code) => rej(new Error(`flock ${LOCK} exited ${code}`)));
+  });
+  try {
+    return await fn();
+  } finally {
+    process.kill(-holder.pid!, 'SIGTERM');
+  }
+}
 
 /** One child process: wall time, peak RSS and exit code. */
 interface Sample {
@@ -145,12 +162,14 @@ async function memory(dir: string): Promise<void> {
       console.log(`${cmd.padEnd(8)} 1 GB JSONL: ${(s.ms / 1000).toFixed(1)} s, max RSS ${(s.maxRssKb / 1024).toFixed(0)} MB`);
     }
     if (APPLY) {
-      try {
-        const s = await kafkaform(['-f', spec, 'apply', '--auto-approve'], dir);
-        console.log(`apply    1 GB JSONL: ${(s.ms / 1000).toFixed(1)} s (with broker start), max RSS ${(s.maxRssKb / 1024).toFixed(0)} MB`);
-      } finally {
-        await kafkaform(['-f', spec, 'destroy', '--auto-approve', '--volumes'], dir).catch((err: unknown) => console.error(`destroy failed: ${String(err)}`));
-      }
+      await withLock(async () => {
+        try {
+          const s = await kafkaform(['-f', spec, 'apply', '--auto-approve'], dir);
+          console.log(`apply    1 GB JSONL: ${(s.ms / 1000).toFixed(1)} s (with broker start), max RSS ${(s.maxRssKb / 1024).toFixed(0)} MB`);
+        } finally {
+          await kafkaform(['-f', spec, 'destroy', '--auto-approve', '--volumes'], dir).catch((err: unknown) => console.error(`destroy failed: ${String(err)}`));
+        }
+      });
     }
   } finally {
     await rm(file, { force: true });

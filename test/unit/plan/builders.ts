@@ -97,11 +97,11 @@ export function seedSpec(topicName: string, entryIds: string[], line = 80): Seed
 }
 
 /** One materialised seed entry. */
-export function batch(topicName: string, entryId: string, hash = 'h1', count = 10): SeedDigest {
+export function seedDigest(topicName: string, entryId: string, hash = 'h1', count = 10): SeedDigest {
   return { topic: topicName, entryId, hash, count, source: entryId.replace(/^file:/, '') };
 }
 
-/** Desired state from a spec and its seed batches. */
+/** Desired state from a spec and its seed digests. */
 export function desired(s: Spec, seeds: SeedDigest[] = []): Desired {
   return { spec: s, seeds };
 }
