@@ -15,7 +15,8 @@ import { promisify } from 'node:util';
 //
 // Settings (environment): KFT_BENCH_CLI (a built dist/src/cli/main.js; default this checkout's, so a build of
 // another commit can be measured), KFT_BENCH_ROUNDS (5), KFT_BENCH_GENERATED (200000), KFT_BENCH_FILE_MB (1024),
-// KFT_BENCH_PORT (53000; controller +1), KFT_BENCH_PROJECT (kft-h14s-bench), KFT_BENCH_ONLY (plan,memory).
+// KFT_BENCH_PORT (53000; controller +1), KFT_BENCH_PROJECT (kft-h14s-bench), KFT_BENCH_ONLY (plan,memory),
+// KFT_BENCH_CHECKS (the offline commands measured on the 1 GB file: validate,plan; empty for none).
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -29,6 +30,7 @@ const PROJECT = env.KFT_BENCH_PROJECT ?? 'kft-h14s-bench';
 const ONLY = new Set((env.KFT_BENCH_ONLY ?? 'plan,memory').split(','));
 const APPLY = env.KFT_BENCH_APPLY === '1';
 const LOCK = env.KFT_BENCH_LOCK;
+const CHECKS = (env.KFT_BENCH_CHECKS ?? 'validate,plan').split(',').filter((c) => c !== '');
 
 /** Runs `fn` holding `flock LOCK` (a child that holds the lock until killed); without LOCK, just runs it. */
 async function withLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -157,7 +159,7 @@ async function memory(dir: string): Promise<void> {
   await writeFile(spec, specText(['seed:', '  bench:', '    files:', '      - big.jsonl'].join('\n')));
   console.log(`seed file: ${FILE_MB} MiB, ${n} messages`);
   try {
-    for (const cmd of ['validate', 'plan']) {
+    for (const cmd of CHECKS) {
       const s = await kafkaform(['-f', spec, cmd], dir);
       console.log(`${cmd.padEnd(8)} 1 GB JSONL: ${(s.ms / 1000).toFixed(1)} s, max RSS ${(s.maxRssKb / 1024).toFixed(0)} MB`);
     }
