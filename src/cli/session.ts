@@ -19,9 +19,9 @@ export interface LoadedDesired {
  * Loads and validates the spec, then checks and digests its seed sources by streaming them (errors carry
  * file:line:col). No command keeps seed messages here: apply reads them again while it produces each entry.
  */
-export async function loadDesired(file: string, environment?: string, env?: Record<string, string | undefined>): Promise<LoadedDesired> {
+export async function loadDesired(file: string, environment?: string, env?: Record<string, string | undefined>, opts: { seeds?: boolean } = {}): Promise<LoadedDesired> {
   const spec = await loadSpec(file, env ?? process.env, { environment });
-  const seeds = await digestSeeds(spec);
+  const seeds = opts.seeds === false ? [] : await digestSeeds(spec);
   return { spec, seeds };
 }
 
@@ -32,9 +32,9 @@ export interface Session extends LoadedDesired {
   close(): Promise<void>;
 }
 
-/** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. */
+/** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. A destroy run reads no seed source: its plan has no seeds. */
 export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>): Promise<Session> {
-  const desired = await loadDesired(g.file, g.environment, g.env);
+  const desired = await loadDesired(g.file, g.environment, g.env, { seeds: !flags.destroy });
   const options: PlanOptions = {
     allowDelete: Boolean(flags.allowDelete) || desired.spec.allowDelete,
     reseed: Boolean(flags.reseed),

@@ -104,3 +104,16 @@ describe('batches planned window by window', () => {
     }
   });
 });
+
+describe('what each command reads', () => {
+  it('destroy reads no seed source (a malformed file does not stop it); the other commands check every one', async () => {
+    const { loadDesired } = await import('../../../src/cli/session.js');
+    const dir = await mkdtemp(join(tmpdir(), 'kft-h14s-unit-'));
+    dirs.push(dir);
+    const file = join(dir, 'kafka.config.yaml');
+    await writeFile(file, 'version: 1\nproject: p\ncluster: { bootstrapServers: localhost:9092 }\ntopics:\n  t: {}\nseed:\n  t:\n    files: [bad.jsonl]\n');
+    await writeFile(join(dir, 'bad.jsonl'), '{\n');
+    await expect(loadDesired(file, undefined, {}, { seeds: false })).resolves.toMatchObject({ seeds: [] });
+    await expect(loadDesired(file, undefined, {})).rejects.toThrow(/seed data has 1 problem/);
+  });
+});
