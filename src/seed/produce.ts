@@ -13,7 +13,7 @@ import { SeedTransaction, type PartitionBatch, type PartitionEnd } from '../kafk
 import type { SeedMessage } from './types.js';
 
 /** What the seed producer needs besides the action: the connection, the spec (its sources are read again) and the digests planned from. */
-export interface SeedExecuteContext {
+export interface SeedProduceContext {
   conn: KafkaConnection;
   spec: Spec;
   seeds: SeedDigest[];
@@ -45,7 +45,7 @@ export function seedTransactionalId(project: string, topic: string): string {
  * On any failure the transaction is aborted, so read_committed consumers see none of the entry and no
  * ledger record exists; the next apply produces it again, without duplicates. Safe to repeat.
  */
-export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExecuteContext): Promise<void> {
+export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedProduceContext): Promise<void> {
   const seed = ctx.seeds.find((s) => s.topic === action.topic && s.entryId === action.entryId);
   if (!seed) {
     throw new KafkaformError(ErrorCodes.INTERNAL, `seed entry ${action.entryId} of topic ${action.topic} is planned but was not digested`);
