@@ -3,7 +3,7 @@ import { ErrorCodes, KafkaformError } from '../errors.js';
 import { hasErrors } from '../plan/planner.js';
 import type { Observed } from '../plan/observed.js';
 import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport, type ClusterWaitAction, type Plan } from '../plan/types.js';
-import type { MaterialisedSeed } from '../seed/types.js';
+import type { SeedDigest } from '../plan/desired.js';
 import { executeStep, failure, steps, type ExecRun } from './executors.js';
 import { dockerOf, observe, type ObserveDeps } from './observe-docker-and-cluster.js';
 
@@ -11,8 +11,8 @@ import { dockerOf, observe, type ObserveDeps } from './observe-docker-and-cluste
 export interface ApplyContext extends ObserveDeps {
   /** The observation the plan was made from: topic owners (create races) and the Docker engine (networking). */
   observed: Observed;
-  /** Seed entries with their messages, materialised before planning (seed.produce sends exactly these). */
-  seeds: MaterialisedSeed[];
+  /** Digests of the seed entries planned from (seed.produce reads each entry again and refuses one that changed). */
+  seeds: SeedDigest[];
   /** Plans again from a fresh observation after apply; its result is the report's `after`. */
   replan: (observed: Observed) => Plan | Promise<Plan>;
   /** Progress lines for the spinner. */

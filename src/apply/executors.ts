@@ -25,8 +25,8 @@ import {
 } from '../kafka/topic-actions.js';
 import type { Observed } from '../plan/observed.js';
 import type { Action, ActionKind, ActionResult, ClusterWaitAction, SeedProduceAction } from '../plan/types.js';
-import { executeSeedProduce } from '../seed/execute.js';
-import type { MaterialisedSeed } from '../seed/types.js';
+import { executeSeedProduce } from '../seed/produce.js';
+import type { SeedDigest } from '../plan/desired.js';
 import type { Spec } from '../spec/types.js';
 
 /** What an executor may use: the run's connections, the observation its part of the plan was made from, and its bounds. */
@@ -38,8 +38,8 @@ export interface ExecRun {
   docker: () => Docker;
   /** The observation the running part of the plan was made from: topic owners (create races), the Docker engine (networking). */
   observed: Observed;
-  /** Seed entries with their messages, materialised before planning (seed.produce sends exactly these). */
-  seeds: MaterialisedSeed[];
+  /** Digests of the planned seed entries; seed.produce re-reads each source and checks it still matches. */
+  seeds: SeedDigest[];
   onProgress?: (message: string) => void;
   /** Bound on readiness waits (cluster, healthy dependency); default the readiness module's. */
   readyTimeoutMs?: number;

@@ -1,33 +1,27 @@
 import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
 import type { ObserveDeps } from '../apply/observe-docker-and-cluster.js';
-import type { PlanOptions } from '../plan/desired.js';
+import type { PlanOptions, SeedDigest } from '../plan/desired.js';
 import type { Observed } from '../plan/observed.js';
 import { plan } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
-import { materialiseSeeds, toSeedBatches } from '../seed/materialise.js';
-import type { MaterialisedSeed } from '../seed/types.js';
+import { digestSeeds } from '../seed/digest.js';
 import { loadSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
 import type { GlobalOptions } from './main.js';
 
-/** The spec and its seed entries read from disk; nothing else is contacted. */
+/** The spec and the digests of its seed entries read from disk; nothing else is contacted. */
 export interface LoadedDesired {
   spec: Spec;
-  seeds: MaterialisedSeed[];
+  seeds: SeedDigest[];
 }
 
 /**
- * Loads and validates the spec, then reads its seed sources (errors carry file:line:col). Without
- * `keepMessages` (validate, plan) seeds are checked, hashed and sized, but their messages are not kept.
+ * Loads and validates the spec, then checks and digests its seed sources by streaming them (errors carry
+ * file:line:col). No command keeps seed messages here: apply reads them again while it produces each entry.
  */
-export async function loadDesired(
-  file: string,
-  environment?: string,
-  env?: Record<string, string | undefined>,
-  keepMessages = true,
-): Promise<LoadedDesired> {
+export async function loadDesired(file: string, environment?: string, env?: Record<string, string | undefined>, opts: { seeds?: boolean } = {}): Promise<LoadedDesired> {
   const spec = await loadSpec(file, env ?? process.env, { environment });
-  const seeds = await materialiseSeeds(spec, { keepMessages });
+  const seeds = opts.seeds === false ? [] : await digestSeeds(spec);
   return { spec, seeds };
 }
 
@@ -38,9 +32,9 @@ export interface Session extends LoadedDesired {
   close(): Promise<void>;
 }
 
-/** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. */
-export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>, keepMessages = true): Promise<Session> {
-  const desired = await loadDesired(g.file, g.environment, g.env, keepMessages);
+/** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. A destroy run reads no seed source: its plan has no seeds. */
+export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>): Promise<Session> {
+  const desired = await loadDesired(g.file, g.environment, g.env, { seeds: !flags.destroy });
   const options: PlanOptions = {
     allowDelete: Boolean(flags.allowDelete) || desired.spec.allowDelete,
     reseed: Boolean(flags.reseed),
@@ -77,5 +71,5 @@ export async function observeAndPlan(s: Session): Promise<{ observed: Observed; 
 
 /** Plans from an observation with the session's desired state and options. */
 export function replan(s: Session, observed: Observed): Plan {
-  return plan({ spec: s.spec, seeds: toSeedBatches(s.seeds) }, observed, s.options);
+  return plan({ spec: s.spec, seeds: s.seeds }, observed, s.options);
 }

@@ -11,8 +11,9 @@ import { observeCluster } from '../../src/kafka/observe-cluster.js';
 import { STATE_TOPIC, readState } from '../../src/kafka/state.js';
 import { plan } from '../../src/plan/planner.js';
 import type { Plan, SeedProduceAction } from '../../src/plan/types.js';
-import { executeSeedProduce, seedTransactionalId } from '../../src/seed/execute.js';
-import { materialiseSeeds, toSeedBatches } from '../../src/seed/materialise.js';
+import type { SeedDigest } from '../../src/plan/desired.js';
+import { executeSeedProduce, seedTransactionalId } from '../../src/seed/produce.js';
+import { digestSeeds, materialiseSeeds } from '../../src/seed/digest.js';
 import { encodeRecordBatch, partitionForKey } from '../../src/kafka/record-batch.js';
 import { SeedTransaction } from '../../src/kafka/transaction.js';
 import type { MaterialisedSeed } from '../../src/seed/types.js';
@@ -91,12 +92,12 @@ function expected(seeds: MaterialisedSeed[]): Seen[] {
 }
 const withoutPartition = (xs: Seen[]): Seen[] => sortSeen(xs.map((x) => ({ ...x, partition: -1 })));
 
-/** Loads the spec, materialises, observes and plans, as apply does. */
-async function planned(conn: KafkaConnection, file: string, reseed = false): Promise<{ spec: Spec; seeds: MaterialisedSeed[]; plan: Plan; actions: SeedProduceAction[] }> {
+/** Loads the spec, digests its seeds, observes and plans, as apply does. */
+async function planned(conn: KafkaConnection, file: string, reseed = false): Promise<{ spec: Spec; seeds: SeedDigest[]; plan: Plan; actions: SeedProduceAction[] }> {
   const spec = await loadSpec(file, {});
-  const seeds = await materialiseSeeds(spec);
+  const seeds = await digestSeeds(spec);
   const observed = { cluster: await observeCluster(conn), docker: null };
-  const p = plan({ spec, seeds: toSeedBatches(seeds) }, observed, { allowDelete: false, reseed, destroy: false, removeVolumes: false, noAdopt: true });
+  const p = plan({ spec, seeds }, observed, { allowDelete: false, reseed, destroy: false, removeVolumes: false, noAdopt: true });
   return { spec, seeds, plan: p, actions: p.actions.filter((a): a is SeedProduceAction => a.kind === 'seed.produce') };
 }
 

@@ -6,7 +6,6 @@ import { ExitCode } from '../exit.js';
 import type { GlobalOptions } from '../main.js';
 import { observe } from '../../apply/observe-docker-and-cluster.js';
 import { checkSavedPlan, readSavedPlan } from '../../apply/saved-plan.js';
-import { toSeedBatches } from '../../seed/materialise.js';
 import { converge, type PlanSource } from '../converge.js';
 import { openSession, type Session } from '../session.js';
 import { createStepPrinter } from '../steps.js';
@@ -93,7 +92,7 @@ async function runSavedApply(g: GlobalOptions, f: ApplyFlags, file: string): Pro
   const session = await openSession(g, saved.options);
   const source: PlanSource = async () => {
     const observed = await observe(session.spec, session.deps);
-    checkSavedPlan(saved, { spec: session.spec, seeds: toSeedBatches(session.seeds), observed, environment: g.environment ?? null });
+    checkSavedPlan(saved, { spec: session.spec, seeds: session.seeds, observed, environment: g.environment ?? null });
     return { observed, plan: saved.plan };
   };
   try {

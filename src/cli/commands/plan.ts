@@ -33,7 +33,7 @@ export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
     throw new KafkaformError(ErrorCodes.USAGE, `unknown plan format "${format}"`, { hint: 'use --format text, json or markdown' });
   }
   // plan never produces: seed messages are checked and hashed, not kept.
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership }, false);
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership });
   const progress = createProgress({ quiet: format !== 'text', color: g.color });
   try {
     progress.update('observing Docker and the cluster');

@@ -6,7 +6,7 @@ import { loadDesired } from '../session.js';
 
 /** `kafkaform validate`: loads the spec and its seed files offline; errors carry file:line:col. */
 export async function runValidate(g: GlobalOptions, o: { json: boolean }): Promise<number> {
-  const { spec, seeds } = await loadDesired(g.file, g.environment, g.env, false);
+  const { spec, seeds } = await loadDesired(g.file, g.environment, g.env);
   const messages = seeds.reduce((n, s) => n + s.count, 0);
   const nodes = spec.containers?.kafka?.nodes ?? 0;
   if (o.json) {
