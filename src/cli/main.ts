@@ -5,6 +5,7 @@ import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { LintCode } from '../plan/lint-codes.js';
 import { parseAllow } from './allow.js';
 import { ExitCode, errorEnvelope, renderError } from './exit.js';
+import type { GlobalOptions } from './global-options.js';
 import { useColor } from './terminal.js';
 import { parseDuration } from '../spec/units.js';
 
@@ -19,17 +20,6 @@ const runLogs: typeof import('./commands/logs.js').runLogs = async (...a) => (aw
 const runWait: typeof import('./commands/wait.js').runWait = async (...a) => (await import('./commands/wait.js')).runWait(...a);
 const runExport: typeof import('./commands/export.js').runExport = async (...a) => (await import('./commands/export.js')).runExport(...a);
 const runPeek: typeof import('./commands/peek.js').runPeek = async (...a) => (await import('./commands/peek.js')).runPeek(...a);
-
-/** Options every command understands. */
-export interface GlobalOptions {
-  file: string;
-  debug: boolean;
-  color: boolean;
-  /** -e NAME: the environment of the spec to use; undefined for none. */
-  environment?: string;
-  /** Resolves ${VAR} in the spec; process.env when absent (the library API passes its own). */
-  env?: Record<string, string | undefined>;
-}
 
 /** The package version, read from package.json next to dist/ or src/. */
 function version(): string {

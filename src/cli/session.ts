@@ -8,7 +8,7 @@ import { materialiseSeeds, toSeedBatches } from '../seed/materialise.js';
 import type { MaterialisedSeed } from '../seed/types.js';
 import { loadSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
-import type { GlobalOptions } from './main.js';
+import type { GlobalOptions } from './global-options.js';
 
 /** The spec and its seed entries read from disk; nothing else is contacted. */
 export interface LoadedDesired {
