@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../support/cluster.js';
+import { removeProject, run, type Ran } from '../support/project.js';
 
 // Every command must end on its own once its work is done: nothing it opened (Kafka sockets, retry timers,
 // Docker connections, spinners) may keep Node alive, and nothing may cut the process short with process.exit.
@@ -24,16 +23,12 @@ writeFileSync(
 );
 
 /** Runs the built CLI with the exit reporter; code -1 when it had to be killed. */
-function kafkaform(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('node', ['--require', PRELOAD, CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: HANG_MS }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+function kafkaform(args: string[]): Promise<Ran> {
+  return run('node', ['--require', PRELOAD, CLI, ...args], { timeoutMs: HANG_MS });
 }
 
 /** Asserts a run ended by itself with `code`: not killed, no process.exit. */
-function endedOnItsOwn(r: { code: number; stdout: string; stderr: string }, code: number): void {
+function endedOnItsOwn(r: Ran, code: number): void {
   expect(r.code, r.stderr + r.stdout).toBe(code);
   expect(r.stderr).not.toContain('[process.exit called]');
 }
@@ -62,12 +57,8 @@ seed:
 `,
 );
 
-/** Removes the containers of the test project, whatever state a failed run left. */
-async function cleanup(): Promise<void> {
-  const docker = new Docker();
-  const containers = await docker.listContainers({ all: true, filters: { label: [`dev.kafkaform.project=${PROJECT}`] } });
-  for (const c of containers) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-}
+/** Removes the test project's containers and volumes, whatever state a failed run left. */
+const cleanup = (): Promise<void> => removeProject(PROJECT);
 
 describe('every command exits on its own', () => {
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -424,86 +425,18 @@ describe('loadSpec: files', () => {
     expect(isKafkaformError(err) && err.message).toMatch(/is a directory/);
   });
 
-  it('loads the full fixture spec', async () => {
+  it('loads the full fixture spec from its file: paths resolve against its directory, seed files are found', async () => {
+    // Every field's normalised value is asserted in 'normalises the full fixture' above; this checks what reading
+    // from disk adds: the file's absolute path, bind mounts resolved against the spec's directory (not the
+    // working directory), and seed file paths kept relative to it, both files present.
     const dir = join(fixtures, 'full');
     const spec = await loadSpec(join(dir, 'kafka.config.yaml'), { KAFKA_PASSWORD: 'x', UI_SECRET: 'y' });
-    expect(spec.project).toBe('shop');
-    expect(spec.allowDelete).toBe(true);
-    // cluster: a comma list split, durations in ms, ${VAR:-default} and ${VAR} resolved.
-    expect(spec.cluster).toEqual({
-      bootstrapServers: ['localhost:9092', 'localhost:9093'],
-      clientId: 'shop-admin',
-      connectionTimeoutMs: 5000,
-      requestTimeoutMs: 60_000,
-      tls: null,
-      sasl: { mechanism: 'scram-sha-512', username: 'admin', password: 'x' },
-    });
-    // topics: sorted by name, human units and lists turned into Kafka's strings, absent counts left to the broker.
-    expect(spec.topics.map((t) => [t.name, t.partitions, t.replicationFactor, t.config])).toEqual([
-      ['audit.log', null, null, { 'retention.ms': '-1', 'segment.bytes': '1073741824' }],
-      ['notes', null, null, {}],
-      [
-        'purchases',
-        3,
-        1,
-        {
-          'retention.ms': '604800000',
-          'retention.bytes': '536870912',
-          'cleanup.policy': 'delete,compact',
-          'min.cleanable.dirty.ratio': '0.5',
-          'unclean.leader.election.enable': 'false',
-          'compression.type': 'zstd',
-          'flush.messages': '9223372036854775807',
-        },
-      ],
-    ]);
-    expect(spec.topics[2]!.pos.config['retention.bytes']).toMatchObject({ line: 23, col: 7 });
-    // containers: the Kafka nodes with defaults filled in, and both services in Compose's short syntaxes.
-    expect(spec.containers?.kafka).toMatchObject({ nodes: 3, port: 9092, network: 'auto', persistence: 'volume', properties: { 'log.retention.hours': '24', 'auto.create.topics.enable': 'false' } });
-    const [ui, api] = spec.containers!.services;
-    expect(ui).toMatchObject({
-      name: 'zookeeper-free-ui',
-      image: 'provectuslabs/kafka-ui:latest',
-      env: { KAFKA_CLUSTERS_0_NAME: 'local', SECRET: 'y' },
-      ports: [
-        { host: 8080, container: 8080, protocol: 'tcp', hostIp: '127.0.0.1' },
-        { host: 8081, container: 80, protocol: 'udp', hostIp: '127.0.0.1' },
-        { host: 9000, container: 9000, protocol: 'tcp', hostIp: '127.0.0.1' },
-      ],
-      command: ['serve', '--title', 'Kafka UI', '--verbose'],
-      entrypoint: null,
-      volumes: [
-        { kind: 'volume', source: 'ui-data', target: '/var/lib/ui', readOnly: false },
-        { kind: 'bind', source: join(dir, 'local'), target: '/etc/ui', readOnly: true },
-        { kind: 'bind', source: '/tmp', target: '/scratch', readOnly: false },
-      ],
-      healthcheck: { test: ['CMD-SHELL', 'curl -f http://localhost:8080'], intervalMs: 2000 },
-      dependsOn: ['kafka'],
-    });
-    expect(api).toMatchObject({
-      name: 'api',
-      env: { MODE: 'demo', PORT: '9001' },
-      entrypoint: ['/bin/api', '--fast'],
-      healthcheck: { test: ['CMD', 'true'], retries: 3 },
-      dependsOn: ['kafka', 'zookeeper-free-ui'],
-      network: 'host',
-    });
-    // seeds: one topic, each entry kind with its id (given, or derived from content, path or position).
-    expect(spec.seeds).toHaveLength(1);
-    expect(spec.seeds[0]!.topic).toBe('purchases');
-    expect(spec.seeds[0]!.compression).toBe('lz4');
-    expect(spec.seeds[0]!.entries.map((e) => [e.kind, e.id])).toEqual([
-      ['inline', expect.stringMatching(/^inline:#[0-9a-f]{12}$/)],
-      ['inline', 'inline:second'],
-      ['file', 'file:seeds/purchases.jsonl'],
-      ['file', 'file:notes'],
-      ['generate', 'generate:load'],
-      ['generate', 'generate:1'],
-    ]);
-    expect(spec.seeds[0]!.entries[0]).toMatchObject({ message: { key: 'user-1', value: { item: 'book' }, headers: { source: 'demo' }, partition: 0, timestamp: 1704067200000 } });
-    expect(spec.seeds[0]!.entries[1]).toMatchObject({ message: { key: '42', value: 'plain', partition: null, timestamp: 1700000000000 } });
-    expect(spec.seeds[0]!.entries[3]).toMatchObject({ path: 'seeds/notes.txt', format: 'text' });
-    expect(spec.seeds[0]!.entries[4]).toMatchObject({ count: 1000, key: 'user-{{seq}}', seed: 42 });
+    expect(spec.file).toBe(join(dir, 'kafka.config.yaml'));
+    expect(spec.containers?.services.map((s) => s.volumes.map((v) => `${v.kind}:${v.source}`))).toEqual([[`volume:ui-data`, `bind:${join(dir, 'local')}`, 'bind:/tmp'], []]);
+    const files = spec.seeds[0]!.entries.flatMap((e) => (e.kind === 'file' ? [`${e.id} ${e.path} ${e.format}`] : []));
+    expect(files).toEqual(['file:seeds/purchases.jsonl seeds/purchases.jsonl jsonl', 'file:notes seeds/notes.txt text']);
+    expect(existsSync(join(dir, 'seeds/purchases.jsonl')) && existsSync(join(dir, 'seeds/notes.txt'))).toBe(true);
+    expect(spec.cluster.sasl?.password).toBe('x');
   });
 
   it("loads the repository's example kafka.config.yaml as the README describes it", async () => {
