@@ -114,6 +114,14 @@ describe('JSON error output', () => {
     const text = await kafkaform(['-f', join(dir, 'missing.yaml'), 'plan', '--format', 'markdown']);
     expect(text.stdout).toBe('');
     expect(text.stderr).toContain('Error [KF100]');
+    // "--json" as an option's value or an operand is not the flag: a scan of argv would have answered JSON here.
+    const fileNamedJson = await kafkaform(['validate', '-f', '--json']);
+    endedOnItsOwn(fileNamedJson, 1);
+    expect(fileNamedJson.stdout).toBe('');
+    expect(fileNamedJson.stderr).toContain('spec file --json not found');
+    const topicNamedJson = await kafkaform(['-f', join(dir, 'missing.yaml'), 'peek', '--', '--json']);
+    expect(topicNamedJson.stdout).toBe('');
+    expect(topicNamedJson.stderr).toContain('Error [KF100]');
   });
 
   it('is an envelope for a command line commander refused, when that line asked for JSON', async () => {
