@@ -7,7 +7,7 @@ import type { Plan } from '../plan/types.js';
 import { digestSeeds } from '../seed/digest.js';
 import { loadSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
-import type { GlobalOptions } from './main.js';
+import type { GlobalOptions } from './global-options.js';
 
 /** The spec and the digests of its seed entries read from disk; nothing else is contacted. */
 export interface LoadedDesired {

@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SaslSpec, TlsSpec } from '../spec/types.js';
 import { internalCluster } from './internals.js';
+import { closableSockets } from './sockets.js';
 
 /** How to reach a cluster: the spec's cluster section with bootstrap servers resolved. */
 export interface KafkaConnectionOptions {
@@ -33,6 +34,7 @@ export class KafkaConnection {
   private adminClient: Promise<Admin> | null = null;
   private readonly producers: Producer[] = [];
   private internalClient: Promise<{ disconnect(): Promise<void> }> | null = null;
+  private readonly sockets = closableSockets();
 
   constructor(options: KafkaConnectionOptions) {
     if (options.bootstrapServers.length === 0) {
@@ -41,7 +43,7 @@ export class KafkaConnection {
       });
     }
     this.options = options;
-    this.kafka = new Kafka(kafkaConfig(options));
+    this.kafka = new Kafka({ ...kafkaConfig(options), socketFactory: this.sockets.factory });
   }
 
   /** Total number of requests sent so far. */
@@ -123,6 +125,8 @@ export class KafkaConnection {
       ...(internal ? [internal.then((c) => c.disconnect())] : []),
       ...producers.map((p) => p.disconnect()),
     ]);
+    // What a graceful disconnect left open (a connect still retrying, a broker that never answered) would keep the process alive.
+    this.sockets.destroyAll();
   }
 }
 

@@ -3,7 +3,7 @@ import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { renderReportText } from '../render-report.js';
 import { ExitCode } from '../exit.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { observe } from '../../apply/observe-docker-and-cluster.js';
 import { checkSavedPlan, readSavedPlan } from '../../apply/saved-plan.js';
 import { converge, type PlanSource } from '../converge.js';

@@ -9,7 +9,7 @@ import { loadSpec, parseSpec } from '../../spec/load.js';
 import type { Spec } from '../../spec/types.js';
 import { plural } from '../../words.js';
 import { ExitCode } from '../exit.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /** Flags of `kafkaform export`. */
 export interface ExportFlags {

@@ -3,7 +3,7 @@ import { createDockerClient } from '../../docker/client.js';
 import { observeEngine } from '../../docker/observe-containers.js';
 import { PEEK_PAGE, peek, peekFooter } from '../../peek/peek.js';
 import { loadSpec } from '../../spec/load.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /** Flags of `kafkaform peek`. */
 export interface PeekFlags {

@@ -5,7 +5,7 @@ import { hasErrors } from '../../plan/planner.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { ExitCode } from '../exit.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { openSession, observeAndPlan } from '../session.js';
 import { createProgress } from '../terminal.js';
 

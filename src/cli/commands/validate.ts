@@ -1,6 +1,6 @@
 import { plural } from '../../words.js';
 import pc from 'picocolors';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { formatPos } from '../../errors.js';
 import { loadDesired } from '../session.js';
 

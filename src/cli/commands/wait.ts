@@ -7,7 +7,7 @@ import { containerStatus, outputBootstrap } from '../../docker/status.js';
 import { ErrorCodes, KafkaformError } from '../../errors.js';
 import { loadSpec } from '../../spec/load.js';
 import type { Spec } from '../../spec/types.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /** Flags of `kafkaform wait`. */
 export interface WaitFlags {
