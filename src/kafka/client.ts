@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type ProducerConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ConfigResourceTypes, type KafkaConfig, type Producer, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SaslSpec, TlsSpec } from '../spec/types.js';
-import { internalCluster } from './internals.js';
+import { createInternalCluster, type InternalCluster } from './kafkajs-internals.js';
+import { StateTopicWriter } from './state-writer.js';
+
+/**
+ * DescribeConfigs/AlterConfigs resource type of a topic (2 in the Kafka protocol). kafkajs' enum is not a
+ * named ESM export of its CommonJS entry, so the value is spelled here once.
+ */
+export const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 /** How to reach a cluster: the spec's cluster section with bootstrap servers resolved. */
 export interface KafkaConnectionOptions {
@@ -30,9 +37,11 @@ export class KafkaConnection {
   readonly options: KafkaConnectionOptions;
   /** Requests sent by the admin client and producers, by API name. */
   readonly requests: RequestCounts = {};
+  /** The state topic's writer for this connection (whether the topic exists, its producer); closed with it. */
+  readonly stateTopic: StateTopicWriter = new StateTopicWriter(this);
   private adminClient: Promise<Admin> | null = null;
   private readonly producers: Producer[] = [];
-  private internalClient: Promise<{ disconnect(): Promise<void> }> | null = null;
+  private internalClient: Promise<InternalCluster> | null = null;
 
   constructor(options: KafkaConnectionOptions) {
     if (options.bootstrapServers.length === 0) {
@@ -78,9 +87,9 @@ export class KafkaConnection {
    * kafkajs' internal cluster for this connection (groupless fetch, raw-batch transactions), connected once
    * and shared, so every read or seed entry of a run reuses its broker sockets and metadata.
    */
-  internal<T>(): Promise<T> {
+  internal(): Promise<InternalCluster> {
     if (!this.internalClient) {
-      const cluster = internalCluster<{ connect(): Promise<void>; disconnect(): Promise<void> }>(this);
+      const cluster = createInternalCluster(this.kafka);
       this.internalClient = this.connectWithin(cluster).then(
         () => cluster,
         (err: unknown) => {
@@ -89,7 +98,7 @@ export class KafkaConnection {
         },
       );
     }
-    return this.internalClient as Promise<T>;
+    return this.internalClient;
   }
 
   /**

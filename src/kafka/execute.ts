@@ -15,7 +15,7 @@ import type { Spec } from '../spec/types.js';
 import type { KafkaConnection } from './client.js';
 import { isBrokerError, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
 import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './protocol.js';
+import { TOPIC_RESOURCE } from './client.js';
 import { adoptTopics } from './adopt.js';
 import { reassignTopics } from './reassign.js';
 import {

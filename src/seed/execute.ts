@@ -4,10 +4,10 @@ import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
 import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
-import { codecOf, compressionUnavailable } from './compression.js';
+import { codecOf, compressionUnavailable } from '../kafka/compression.js';
 import { groupRequests, planBatches, type BatchPlan } from './batching.js';
 import { encodeRecordBatch } from '../kafka/record-batch.js';
-import { SeedTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/transaction.js';
+import { RecordBatchTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/record-batch-transaction.js';
 import type { MaterialisedSeed, SeedMessage } from './types.js';
 
 /** What the seed executor needs besides the action: the connection and the seeds materialised before apply. */
@@ -58,9 +58,9 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
 
   const { conn } = ctx;
   await ensureStateTopic(conn);
-  let txn: SeedTransaction;
+  let txn: RecordBatchTransaction;
   try {
-    txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
+    txn = await RecordBatchTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
       transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
     });
   } catch (err) {
@@ -133,7 +133,7 @@ interface RequestPlan {
 
 /** The Produce requests of an entry (see planBatches); the ledger record rides in the last one. */
 function schedule(
-  txn: SeedTransaction,
+  txn: RecordBatchTransaction,
   seed: MaterialisedSeed,
   ledger: SeedMessage,
   maxBytes: number,
@@ -168,7 +168,7 @@ function schedule(
  * first failure. Nothing is sent before `registered` (the AddPartitionsToTxn call) has succeeded. Returns the offset after the last record written to each partition.
  */
 async function send(
-  txn: SeedTransaction,
+  txn: RecordBatchTransaction,
   seed: MaterialisedSeed,
   requests: RequestPlan[],
   registered: Promise<void>,

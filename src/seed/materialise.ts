@@ -7,7 +7,7 @@ import type { SeedBatch } from '../plan/desired.js';
 import type { SeedEntrySpec, SeedSpec, Spec } from '../spec/types.js';
 import { BATCH_HEADER_BYTES } from '../kafka/record-batch.js';
 import { messageSize } from './batching.js';
-import { compressionUnavailable } from './compression.js';
+import { compressionUnavailable } from '../kafka/compression.js';
 import { parseSeedFile, toBytes } from './files.js';
 import { definitionHash, fileHash } from './hash.js';
 import { createRng } from './prng.js';
