@@ -6,7 +6,7 @@ import { ErrorCodes, KafkaformError } from '../errors.js';
 // kafkajs offers no groupless fetch, no raw-batch transactional produce, no DescribeLogDirs and no
 // IncrementalAlterConfigs. Those reach past its public API: into its internal cluster and broker objects,
 // its private symbols, its request framing and its record-batch filtering. This file is the one place that
-// does so (test/unit/kafka/kafkajs-internals.test.ts fails when another file does), so a kafkajs upgrade or a
+// does so (test/unit/kafka/one-door-to-kafkajs.test.ts fails when another file does), so a kafkajs upgrade or a
 // client swap has one file to change: the shapes below are what we rely on, typed once.
 
 const require = createRequire(import.meta.url);
