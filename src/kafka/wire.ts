@@ -64,29 +64,19 @@ export class ProtocolReader {
   ) {}
 
   int8(): number {
-    this.need(1);
-    return this.buf.readInt8(this.pos++);
+    return this.take(1, (at) => this.buf.readInt8(at));
   }
 
   int16(): number {
-    this.need(2);
-    const v = this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
+    return this.take(2, (at) => this.buf.readInt16BE(at));
   }
 
   int32(): number {
-    this.need(4);
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    return this.take(4, (at) => this.buf.readInt32BE(at));
   }
 
   int64(): bigint {
-    this.need(8);
-    const v = this.buf.readBigInt64BE(this.pos);
-    this.pos += 8;
-    return v;
+    return this.take(8, (at) => this.buf.readBigInt64BE(at));
   }
 
   boolean(): boolean {
@@ -114,6 +104,14 @@ export class ProtocolReader {
   /** Throws when bytes are left over: the body was longer than the layout we read. */
   end(): void {
     if (this.pos !== this.buf.length) throw new Error(`${this.what} response has ${this.buf.length - this.pos} unread bytes`);
+  }
+
+  /** Reads `n` bytes at the position with `read` and moves past them. */
+  private take<T>(n: number, read: (at: number) => T): T {
+    this.need(n);
+    const v = read(this.pos);
+    this.pos += n;
+    return v;
   }
 
   private need(n: number): void {
