@@ -58,11 +58,21 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>,
   return { ...desired, options, deps, close: () => link.close() };
 }
 
-/** Observes Docker and the cluster, and plans: the pure planner sees only plain data. */
+/**
+ * Observes Docker and the cluster, and plans: the pure planner sees only plain data. When the plan creates topics
+ * or changes configs on a running cluster, the broker is asked (validate_only, nothing changes) whether it accepts
+ * them, and the plan is made again with its refusals, which become plan errors at their spec lines.
+ */
 export async function observeAndPlan(s: Session): Promise<{ observed: Observed; plan: Plan }> {
   const { observe } = await import('../apply/observe.js');
   const observed = await observe(s.spec, s.deps);
-  return { observed, plan: replan(s, observed) };
+  const first = replan(s, observed);
+  if (!observed.cluster || first.provisional) return { observed, plan: first };
+  const { brokerRefusals } = await import('../kafka/broker-check.js');
+  const refusals = await brokerRefusals(s.deps.link.connection(), first);
+  if (!refusals || refusals.length === 0) return { observed, plan: first };
+  const checked: Observed = { ...observed, cluster: { ...observed.cluster, refusals } };
+  return { observed: checked, plan: replan(s, checked) };
 }
 
 /** Plans from an observation with the session's desired state and options. */

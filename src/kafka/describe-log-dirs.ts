@@ -9,7 +9,7 @@
 //     topics => name:STRING [partitions]
 //       partitions => partition_index:INT32 partition_size:INT64 offset_lag:INT64 is_future_key:BOOLEAN
 
-import { ProtocolReader, ProtocolWriter } from './wire.js';
+import { array, int32, Reader, string } from './wire.js';
 
 /** The API key of DescribeLogDirs. */
 export const DESCRIBE_LOG_DIRS_KEY = 35;
@@ -26,7 +26,7 @@ export interface LogDirPartition {
 
 /** The request body (after the header) of version 1, asking for these partitions. */
 export function encodeDescribeLogDirs(topics: { topic: string; partitions: number[] }[]): Buffer {
-  return new ProtocolWriter().array(topics, (w, t) => w.string(t.topic).array(t.partitions, (p, partition) => p.int32(partition))).buffer;
+  return Buffer.concat(array(topics, (t) => [string(t.topic), ...array(t.partitions, (p) => [int32(p)])]));
 }
 
 /**
@@ -34,7 +34,7 @@ export function encodeDescribeLogDirs(topics: { topic: string; partitions: numbe
  * (offline disk) contributes nothing, nor does a future replica (one being moved between dirs).
  */
 export function decodeDescribeLogDirsResponse(body: Buffer): LogDirPartition[] {
-  const r = new ProtocolReader(body, 'DescribeLogDirs');
+  const r = new Reader(body, 'DescribeLogDirs response');
   r.int32(); // throttle_time_ms
   const dirs = r.array((dir) => {
     const errorCode = dir.int16();

@@ -1,3 +1,5 @@
+import { int32, int8, nullableString, Reader, string } from './wire.js';
+
 // IncrementalAlterConfigs (API key 44, Kafka >= 2.3), which kafkajs lacks, encoded here for version 0 (the
 // non-flexible one: kafkajs frames requests with header v1 only). Pure encoding and decoding; sending goes
 // through the raw-request door in src/kafka/kafkajs-internals.ts.
@@ -8,8 +10,6 @@
 //   validate_only => BOOLEAN
 // IncrementalAlterConfigs Response (Version: 0) => throttle_time_ms:INT32 [responses]
 //   responses => error_code:INT16 error_message:NULLABLE_STRING resource_type:INT8 resource_name:STRING
-
-import { ProtocolReader, ProtocolWriter } from './wire.js';
 
 /** The API key of IncrementalAlterConfigs. */
 export const INCREMENTAL_ALTER_CONFIGS_KEY = 44;
@@ -50,24 +50,28 @@ export interface IncrementalAlterConfigsResult {
 
 /** The request body (after the header) of version 0. */
 export function encodeIncrementalAlterConfigs(resources: AlterConfigsResource[], validateOnly = false): Buffer {
-  return new ProtocolWriter()
-    .array(resources, (w, r) =>
-      w.int8(r.resourceType).string(r.resourceName).array(r.configs, (c, config) => c.string(config.name).int8(config.operation).nullableString(config.value)),
-    )
-    .boolean(validateOnly).buffer;
+  const parts: Buffer[] = [int32(resources.length)];
+  for (const r of resources) {
+    parts.push(int8(r.resourceType), string(r.resourceName), int32(r.configs.length));
+    for (const c of r.configs) parts.push(string(c.name), int8(c.operation), nullableString(c.value));
+  }
+  parts.push(int8(validateOnly ? 1 : 0));
+  return Buffer.concat(parts);
 }
 
 /** Decodes a version 0 response body; throws on a truncated or overlong body. */
 export function decodeIncrementalAlterConfigsResponse(body: Buffer): IncrementalAlterConfigsResult {
-  const r = new ProtocolReader(body, 'IncrementalAlterConfigs');
+  const r = new Reader(body, 'IncrementalAlterConfigs response');
   const throttleTimeMs = r.int32();
-  const responses = r.array((a) => {
-    const errorCode = a.int16();
-    const errorMessage = a.nullableString();
-    const resourceType = a.int8();
-    const resourceName = a.nullableString() ?? '';
-    return { errorCode, errorMessage, resourceType, resourceName };
-  });
-  r.end();
+  const count = r.int32();
+  const responses: AlterConfigsResourceResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const errorCode = r.int16();
+    const errorMessage = r.nullableString();
+    const resourceType = r.int8();
+    const resourceName = r.nullableString() ?? '';
+    responses.push({ errorCode, errorMessage, resourceType, resourceName });
+  }
+  if (r.pos !== body.length) throw new Error(`IncrementalAlterConfigs response has ${body.length - r.pos} unread bytes`);
   return { throttleTimeMs, responses };
 }

@@ -85,6 +85,11 @@ export function planContainers(desired: Desired, observed: Observed, options: Pl
         reason: obs.configHash === d.configHash ? `container is ${obs.state}` : 'configuration changed',
       });
     }
+    // What the container model noticed about a declared container (ports ignored on host networking, a bridge
+    // service that cannot reach a host-bound Kafka): shown with the plan, never blocking it.
+    for (const note of d.notes) {
+      diagnostics.push({ code: DiagnosticCodes.CONTAINER_NOTE, severity: 'note', message: note, at: d.pos, subject: d.name });
+    }
     if (d.role === 'kafka' && actions.length > before) {
       kafkaTouched++;
       lastKafkaAction = actions.length - 1;

@@ -48,7 +48,7 @@ export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
       if (format === 'text') process.stdout.write(`Saved the plan to ${f.out}. Apply exactly these actions with: kafkaform apply ${f.out}\n`);
     }
     // Warnings count like changes: a run that only warns still has something to look at.
-    if (f.detailedExitcode && (plan.actions.length > 0 || plan.diagnostics.length > 0)) return ExitCode.CHANGES;
+    if (f.detailedExitcode && (plan.actions.length > 0 || plan.diagnostics.some((d) => d.severity !== 'note'))) return ExitCode.CHANGES;
     return ExitCode.OK;
   } finally {
     progress.stop();
