@@ -1,8 +1,7 @@
 import { apply } from '../src/apply/apply.js';
 import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
 import { observe } from '../src/apply/observe-docker-and-cluster.js';
-import { createKafkaConnection } from '../src/kafka/client.js';
-import { TOPIC_RESOURCE } from '../src/kafka/protocol.js';
+import { createKafkaConnection, TOPIC_RESOURCE } from '../src/kafka/client.js';
 import type { PlanOptions } from '../src/plan/desired.js';
 import { plan } from '../src/plan/planner.js';
 import type { Spec } from '../src/spec/types.js';

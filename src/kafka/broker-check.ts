@@ -14,7 +14,7 @@ import type { Plan, TopicAlterConfigAction, TopicCreateAction } from '../plan/ty
 import type { KafkaConnection } from './client.js';
 import { encodeIncrementalAlterConfigs, decodeIncrementalAlterConfigsResponse, INCREMENTAL_ALTER_CONFIGS_KEY, INCREMENTAL_ALTER_CONFIGS_VERSION } from './incremental-alter-configs.js';
 import { incrementalResource, supportsIncrementalAlterConfigs } from './alter-configs.js';
-import { apiVersionRange, protocolError, sendRaw } from './internals.js';
+import { apiVersionRange, protocolError, sendRaw } from './kafkajs-internals.js';
 import { array, int16, int32, int8, nullableString, Reader, string } from './wire.js';
 
 /** The API key of CreateTopics. */

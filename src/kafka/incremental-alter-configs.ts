@@ -2,7 +2,7 @@ import { int32, int8, nullableString, Reader, string } from './wire.js';
 
 // IncrementalAlterConfigs (API key 44, Kafka >= 2.3), which kafkajs lacks, encoded here for version 0 (the
 // non-flexible one: kafkajs frames requests with header v1 only). Pure encoding and decoding; sending goes
-// through the raw-request door in src/kafka/internals.ts.
+// through the raw-request door in src/kafka/kafkajs-internals.ts.
 //
 // IncrementalAlterConfigs Request (Version: 0) => [resources] validate_only
 //   resources => resource_type:INT8 resource_name:STRING [configs]

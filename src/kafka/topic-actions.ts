@@ -13,7 +13,7 @@ import type { Spec } from '../spec/types.js';
 import type { KafkaConnection } from './client.js';
 import { isBrokerError, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
 import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './protocol.js';
+import { TOPIC_RESOURCE } from './client.js';
 import {
   ownershipMessage,
   ownershipRecord,

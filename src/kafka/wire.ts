@@ -46,27 +46,43 @@ export class Reader {
     private readonly what = 'response',
   ) {}
 
+  /** Reads `n` bytes at the position with `read` and moves past them. */
+  private take<T>(n: number, read: (at: number) => T): T {
+    this.need(n);
+    const v = read(this.pos);
+    this.pos += n;
+    return v;
+  }
+
   private need(n: number): void {
     if (this.pos + n > this.buf.length) throw new Error(`${this.what} is truncated`);
   }
 
   int8(): number {
-    this.need(1);
-    return this.buf.readInt8(this.pos++);
+    return this.take(1, (at) => this.buf.readInt8(at));
   }
 
   int16(): number {
-    this.need(2);
-    const v = this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
+    return this.take(2, (at) => this.buf.readInt16BE(at));
   }
 
   int32(): number {
-    this.need(4);
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    return this.take(4, (at) => this.buf.readInt32BE(at));
+  }
+
+  int64(): bigint {
+    return this.take(8, (at) => this.buf.readBigInt64BE(at));
+  }
+
+  boolean(): boolean {
+    return this.int8() !== 0;
+  }
+
+  /** ARRAY: INT32 count (a null array, -1, reads as empty), then each element read by `read`. */
+  array<T>(read: (r: this) => T): T[] {
+    const out: T[] = [];
+    for (let i = this.int32(); i > 0; i--) out.push(read(this));
+    return out;
   }
 
   nullableString(): string | null {

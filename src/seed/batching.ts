@@ -1,5 +1,5 @@
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { partitionForKey } from '../kafka/record-batch.js';
+import { partitionForKey } from './partitioner.js';
 import type { SeedMessage } from './types.js';
 
 /** Per-record framing estimate (length, deltas, attributes) on top of key, value and headers. */

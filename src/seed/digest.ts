@@ -4,7 +4,7 @@ import type { SeedDigest } from '../plan/desired.js';
 import type { SeedEntrySpec, SeedSpec, Spec } from '../spec/types.js';
 import { BATCH_HEADER_BYTES } from '../kafka/record-batch.js';
 import { messageSize } from './batching.js';
-import { compressionUnavailable } from './compression.js';
+import { compressionUnavailable } from '../kafka/compression.js';
 import { definitionHash } from './hash.js';
 import { compileGenerator, generateMessages, inlineMessage, readSeedFile, type FileTally } from './sources.js';
 import type { MaterialisedSeed, SeedMessage } from './types.js';

@@ -5,11 +5,11 @@ import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '..
 import type { SeedProduceAction } from '../plan/types.js';
 import type { SeedDigest } from '../plan/desired.js';
 import type { SeedSpec, Spec } from '../spec/types.js';
-import { codecOf, compressionUnavailable } from './compression.js';
+import { codecOf, compressionUnavailable } from '../kafka/compression.js';
 import { groupRequests, planBatches, startCarry, type BatchPlan } from './batching.js';
 import { compressionOf, entryMessages } from './digest.js';
 import { encodeRecordBatch, type BatchWriter } from '../kafka/record-batch.js';
-import { SeedTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/transaction.js';
+import { RecordBatchTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/record-batch-transaction.js';
 import type { SeedMessage } from './types.js';
 
 /** What the seed producer needs besides the action: the connection, the spec (its sources are read again) and the digests planned from. */
@@ -60,9 +60,9 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedPro
 
   const { conn } = ctx;
   await ensureStateTopic(conn);
-  let txn: SeedTransaction;
+  let txn: RecordBatchTransaction;
   try {
-    txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
+    txn = await RecordBatchTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
       transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
     });
   } catch (err) {
@@ -130,7 +130,7 @@ interface SendBatch extends BatchPlan {
  * ledger record goes last. Returns the offset after the last record written to each partition.
  */
 async function produceEntry(
-  txn: SeedTransaction,
+  txn: RecordBatchTransaction,
   spec: Spec,
   seed: SeedDigest,
   ledger: SeedMessage,
@@ -185,7 +185,7 @@ class Sender {
   private readonly codec: ReturnType<typeof codecOf>;
 
   constructor(
-    private readonly txn: SeedTransaction,
+    private readonly txn: RecordBatchTransaction,
     compression: SeedSpec['compression'],
     private readonly topic: string,
     private readonly progress: (acked: number) => void,

@@ -14,8 +14,9 @@ import type { Plan, SeedProduceAction } from '../../src/plan/types.js';
 import type { SeedDigest } from '../../src/plan/desired.js';
 import { executeSeedProduce, seedTransactionalId } from '../../src/seed/produce.js';
 import { digestSeeds, materialiseSeeds } from '../../src/seed/digest.js';
-import { encodeRecordBatch, partitionForKey } from '../../src/kafka/record-batch.js';
-import { SeedTransaction } from '../../src/kafka/transaction.js';
+import { encodeRecordBatch } from '../../src/kafka/record-batch.js';
+import { RecordBatchTransaction } from '../../src/kafka/record-batch-transaction.js';
+import { partitionForKey } from '../../src/seed/partitioner.js';
 import type { MaterialisedSeed } from '../../src/seed/types.js';
 import { loadSpec } from '../../src/spec/load.js';
 import type { Spec } from '../../src/spec/types.js';
@@ -301,7 +302,7 @@ describe('seeding a real broker exactly once', () => {
     const file = await writeSpec(`  fenced:\n    messages:\n      - { key: k, value: real }\n`);
     const { spec, seeds, actions } = await planned(conn, file);
     // A "crashed" attempt: a transaction that wrote a record and never ended.
-    const crashed = await SeedTransaction.begin(conn, seedTransactionalId(PROJECT, 'fenced'), ['fenced', STATE_TOPIC], { transactionTimeoutMs: 60_000 });
+    const crashed = await RecordBatchTransaction.begin(conn, seedTransactionalId(PROJECT, 'fenced'), ['fenced', STATE_TOPIC], { transactionTimeoutMs: 60_000 });
     await crashed.addPartitions([{ topic: 'fenced', partitions: [0] }]);
     const ghost = { key: Buffer.from('k'), value: Buffer.from('ghost'), headers: {}, partition: 0, timestamp: null };
     const records = await encodeRecordBatch([ghost], [0], { producerId: crashed.producerIdBig, producerEpoch: crashed.producerEpoch, transactional: true }, 0, 0, null);

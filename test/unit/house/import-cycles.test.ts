@@ -7,17 +7,6 @@ import { describe, expect, it } from 'vitest';
 // count too (a type imported from the CLI's entry point still ties every command to it).
 const SRC = resolve(import.meta.dirname, '../../../src');
 
-/**
- * Cycles other branches of the house pass are removing (issue 14): kafka/internals.ts (the one door to kafkajs
- * internals, branch h14-door) and kafka/execute.ts (the executor registry, branch h14-loop). Each is tolerated
- * only in exactly this shape; empty this list once they are gone. Nothing may be added to it.
- */
-const PENDING_REMOVAL = new Set([
-  'kafka/client.ts → kafka/internals.ts → kafka/client.ts',
-  'kafka/execute.ts → kafka/adopt.ts → kafka/execute.ts',
-  'kafka/execute.ts → kafka/reassign.ts → kafka/execute.ts',
-]);
-
 /** Every .ts file under a directory. */
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -87,8 +76,7 @@ describe('src/ import graph', () => {
 
   it('has no import cycle', () => {
     const cycles = findCycles(importGraph())
-      .map((c) => c.map((f) => relative(SRC, f)).join(' → '))
-      .filter((c) => !PENDING_REMOVAL.has(c));
+      .map((c) => c.map((f) => relative(SRC, f)).join(' → '));
     expect(cycles, 'move what both modules need into a small file of its own').toEqual([]);
   });
 });

@@ -68,7 +68,16 @@ class FakeKafka {
         this.stateWrites.push(messages.map((m) => [m.key, m.value]));
       },
     };
-    const conn = { admin: async () => admin, producer: async () => producer } as unknown as KafkaConnection;
+    const owned = new Map<unknown, unknown>();
+    const conn = {
+      admin: async () => admin,
+      producer: async () => producer,
+      // As KafkaConnection.use: one instance per connection and maker.
+      use: <T>(make: (c: KafkaConnection) => T): T => {
+        if (!owned.has(make)) owned.set(make, make(conn));
+        return owned.get(make) as T;
+      },
+    } as unknown as KafkaConnection;
     noteStateTopicExists(conn);
     return conn;
   }
