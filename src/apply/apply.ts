@@ -1,5 +1,7 @@
 import { plural } from '../words.js';
 import { executeContainerAction, isContainerAction } from '../docker/execute.js';
+import { ensureImages } from '../docker/images.js';
+import { newLedger, removeMade, withRemoved, type MadeByRun } from '../docker/made.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { executeTopicActions, isTopicAction, type TopicAction } from '../kafka/execute.js';
 import { hasErrors } from '../plan/planner.js';
@@ -52,6 +54,10 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
     ctx.onResult?.(r);
   };
 
+  // Every image first: one that cannot be had fails the apply before anything is created or started.
+  await checkImages(plan.actions, ctx);
+  const made = newLedger();
+
   let observed = ctx.observed;
   // Made while the cluster was down or absent, the plan's topic and seed steps are a guess (every topic a
   // create, every seed unproduced); once the cluster is up they are planned again against what it holds.
@@ -85,7 +91,10 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
     next++;
     const started = Date.now();
     try {
-      await executeOne(first, ctx, observed);
+      await executeOne(first, ctx, observed, made).catch(async (err: unknown) => {
+        // A container step failed (a node that dies at start, a dependency never healthy): what this run created is removed.
+        throw isContainerAction(first) ? withRemoved(err, await undoMade(ctx, made)) : err;
+      });
       if (first.kind === 'cluster.wait' && blind) {
         blind = false;
         ctx.onProgress?.('the cluster is up: planning the remaining steps against what it holds');
@@ -103,13 +112,36 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
 
   const done = new Set([...applied, ...failed].map((r) => r.action));
   const pending = actions.filter((a) => !done.has(a));
-  const after = plan.actions.length === 0 ? plan : await observeAgain(ctx);
+  // A broker that stalled would stall the check too: the report says the result is unknown instead of waiting again.
+  const stalled = failed.some((r) => r.error?.code === ErrorCodes.KAFKA_TIMEOUT);
+  if (stalled) ctx.onProgress?.('not observing again: a broker stalled');
+  const after = plan.actions.length === 0 ? plan : stalled ? null : await observeAgain(ctx);
   const converged = after !== null && after.actions.length === 0 && !hasErrors(after);
   return { formatVersion: PLAN_FORMAT_VERSION, project: plan.project, applied, failed, pending, converged, after };
 }
 
+/** Makes the images of every container the plan creates or recreates present; IMAGE_UNAVAILABLE with nothing made otherwise. */
+async function checkImages(actions: readonly Action[], ctx: ApplyContext): Promise<void> {
+  const images = actions.flatMap((a) => (a.kind === 'container.create' || a.kind === 'container.recreate' ? [a.image] : []));
+  if (images.length === 0) return;
+  ctx.onProgress?.(`checking ${plural(new Set(images).size, 'image')}`);
+  try {
+    await ensureImages(dockerOf(ctx), images, ctx.onProgress ?? (() => undefined));
+  } catch (err) {
+    if (!(err instanceof KafkaformError)) throw err;
+    throw new KafkaformError(err.code, `${err.message}; nothing was created or started`, { hint: err.hint, details: err.details, cause: err.cause });
+  }
+}
+
+/** Removes what this run created in Docker, telling the progress line; the names removed. */
+async function undoMade(ctx: ApplyContext, made: MadeByRun): Promise<string[]> {
+  if (made.containers.length === 0 && made.volumes.length === 0 && !made.network) return [];
+  ctx.onProgress?.(`removing what this run created: ${[...made.containers, ...made.volumes].join(', ')}`);
+  return removeMade(dockerOf(ctx), ctx.link.spec.project, made);
+}
+
 /** Runs one container, cluster.wait or seed action. */
-async function executeOne(action: Action, ctx: ApplyContext, observed: Observed): Promise<void> {
+async function executeOne(action: Action, ctx: ApplyContext, observed: Observed, made: MadeByRun): Promise<void> {
   const spec = ctx.link.spec;
   if (isContainerAction(action)) {
     const engine = observed.docker?.engine;
@@ -120,6 +152,7 @@ async function executeOne(action: Action, ctx: ApplyContext, observed: Observed)
       engine,
       onProgress: ctx.onProgress,
       readyTimeoutMs: ctx.readyTimeoutMs,
+      made,
     });
     // Brokers that (re)started invalidate the connection's broker list and sockets: dial afresh.
     if (action.kind === 'cluster.wait' || ('role' in action && action.role === 'kafka')) await ctx.link.reconnect();

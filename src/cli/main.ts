@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { LintCode } from '../plan/lint-codes.js';
 import { parseAllow } from './allow.js';
+import { commandDeadlineMs, commandTimeout, currentStep } from './deadline.js';
 import { ExitCode, errorEnvelope, renderError } from './exit.js';
 import { useColor } from './terminal.js';
 import { parseDuration } from '../spec/units.js';
@@ -68,8 +69,8 @@ interface ApplyCliFlags {
   allow?: LintCode[];
 }
 
-/** Builds the command tree; each action returns the process exit code. */
-function program(setExit: (code: number) => void): Command {
+/** Builds the command tree; each action returns the process exit code. `onDeadline` is called when a command's overall deadline passes. */
+function program(setExit: (code: number) => void, onDeadline: (err: KafkaformError) => void): Command {
   const cli = new Command('kafkaform')
     .description('Declarative Kafka: containers, topics and seed data from one spec, with plan and apply.')
     .version(version(), '-v, --version')
@@ -77,8 +78,15 @@ function program(setExit: (code: number) => void): Command {
     .option('-e, --env <name>', 'use this environment of the spec (its environments: section)')
     .option('--debug', 'show stack traces and Kafka client logs', false)
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .option('--deadline <duration>', 'overall bound of the command, e.g. 90s or 30m; 0 for none (default 30m for apply/destroy, 5m for others; also KAFKAFORM_DEADLINE)')
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
+
+  // Every command that ends on its own has an overall deadline: past it, the command stops with COMMAND_TIMEOUT naming its step.
+  cli.hook('preAction', (_root, action) => {
+    const ms = commandDeadlineMs(action.name(), action.opts<{ follow?: boolean }>(), cli.opts<{ deadline?: string }>().deadline, process.env);
+    if (ms !== null) setTimeout(() => onDeadline(commandTimeout(action.name(), ms, currentStep())), ms).unref();
+  });
 
   const globals = (): GlobalOptions => {
     const o = cli.opts<{ file: string; debug: boolean; color: boolean; env?: string }>();
@@ -259,21 +267,34 @@ async function main(argv: string[]): Promise<void> {
   let code: number = ExitCode.OK;
   const json = (): boolean => argv.includes('--json') || argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
   const debug = argv.includes('--debug');
-  try {
-    await program((c) => (code = c)).parseAsync(argv);
-  } catch (err) {
-    code = ExitCode.ERROR;
+  const report = (err: unknown): void => {
     if (json()) process.stdout.write(`${JSON.stringify(errorEnvelope(err), null, 2)}\n`);
     else process.stderr.write(`${renderError(err, { color: useColor(process.stderr, !argv.includes('--no-color')), debug })}\n`);
+  };
+  // A failure no caller could catch (a client library's socket handler, a stray rejection) still ends as one
+  // rendered error with a code, and a command past its deadline stops: in-flight steps are safe to repeat.
+  const fail = (err: unknown): void => {
+    report(err);
+    process.exitCode = ExitCode.ERROR;
+    exitWhenFlushed(ExitCode.ERROR);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  try {
+    await program((c) => (code = c), fail).parseAsync(argv);
+  } catch (err) {
+    code = ExitCode.ERROR;
+    report(err);
   }
   process.exitCode = code;
-  // A client library's stray timer or socket must not keep a finished command alive; output still being
-  // written to a slow pipe is waited for, never cut off.
-  const exitWhenFlushed = (): void => {
-    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
-    setTimeout(exitWhenFlushed, 200).unref();
-  };
-  setTimeout(exitWhenFlushed, 1000).unref();
+  // A client library's stray timer or socket must not keep a finished command alive.
+  setTimeout(() => exitWhenFlushed(code), 1000).unref();
+}
+
+/** Exits with `code` once stdout and stderr are flushed: output still being written to a slow pipe is waited for, never cut off. */
+function exitWhenFlushed(code: number): void {
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  setTimeout(() => exitWhenFlushed(code), 200).unref();
 }
 
 void main(process.argv);

@@ -13,6 +13,7 @@ import type { Spec } from '../spec/types.js';
 import { containerFailed, dockerError, statusOf } from './client.js';
 import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from './desired.js';
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from './images.js';
+import type { MadeByRun } from './made.js';
 import { assertPortsFree } from './ports.js';
 import { DEFAULT_READY_TIMEOUT_MS, waitClusterReady, waitContainerReady } from './readiness.js';
 import { ensureNetwork, ensureVolumes, inspectContainer, removeIdleNetworks, removeVolumes, stopAndRemove } from './resources.js';
@@ -28,6 +29,8 @@ export interface ContainerExecContext {
   readyTimeoutMs?: number;
   /** Bound on an image pull; default 300 s. */
   pullTimeoutMs?: number;
+  /** Where the run records the containers, volumes and networks it creates (removed again if the run fails starting them). */
+  made?: MadeByRun;
 }
 
 /** The actions these executors carry out. */
@@ -206,6 +209,10 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
     docker,
     desiredVolumes(ctx.spec, ctx.engine).filter((v) => d.volumes.includes(v.name)),
   );
+  if (ctx.made) {
+    ctx.made.volumes.push(...madeVolumes);
+    ctx.made.network ||= madeNetwork;
+  }
   let created = false;
   try {
     await waitDependencies(ctx, d);
@@ -214,6 +221,7 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
       throw dockerError(docker, err, `create container ${d.name}`);
     });
     created = true;
+    ctx.made?.containers.push(d.name);
     await container.start().catch((err: unknown) => {
       throw dockerError(docker, err, `start container ${d.name}`);
     });
@@ -221,9 +229,16 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
     if (created) await stopAndRemove(docker, d.name, null).catch(() => undefined);
     await removeVolumes(docker, madeVolumes).catch(() => undefined);
     if (madeNetwork) await removeIdleNetworks(docker, ctx.spec.project).catch(() => undefined);
+    if (ctx.made) forget(ctx.made, created ? [d.name] : [], madeVolumes);
     throw err;
   }
   await assertNotDead(ctx, d.name);
+}
+
+/** Drops entries already removed from the run's ledger. */
+function forget(made: MadeByRun, containers: string[], volumes: string[]): void {
+  made.containers = made.containers.filter((c) => !containers.includes(c));
+  made.volumes = made.volumes.filter((v) => !volumes.includes(v));
 }
 
 /** A container that already exited with a failure right after start is reported with its logs. */

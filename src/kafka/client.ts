@@ -3,7 +3,9 @@ import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type Prod
 import type { ConnectionOptions } from 'node:tls';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SaslSpec, TlsSpec } from '../spec/types.js';
+import { isMalformedResponse, stalledRequest } from './errors.js';
 import { internalCluster } from './internals.js';
+import { guardResponseDecoding } from './response-guard.js';
 
 /** How to reach a cluster: the spec's cluster section with bootstrap servers resolved. */
 export interface KafkaConnectionOptions {
@@ -41,6 +43,7 @@ export class KafkaConnection {
       });
     }
     this.options = options;
+    guardResponseDecoding();
     this.kafka = new Kafka(kafkaConfig(options));
   }
 
@@ -172,7 +175,10 @@ export function tlsOptions(tls: TlsSpec): ConnectionOptions {
 
 /** Maps a failure to connect into the stable CLUSTER_UNREACHABLE error (no secrets in the message). */
 export function unreachable(o: KafkaConnectionOptions, err: unknown): KafkaformError {
+  const stalled = stalledRequest('connect', null, err);
+  if (stalled) return stalled;
   const reason = err instanceof Error ? err.message : String(err);
+  if (isMalformedResponse(err)) return malformed(o.bootstrapServers.join(', '), reason, err);
   const auth = /SASL|authentication/i.test(reason);
   return new KafkaformError(
     ErrorCodes.CLUSTER_UNREACHABLE,
@@ -185,4 +191,13 @@ export function unreachable(o: KafkaConnectionOptions, err: unknown): KafkaformE
       cause: err,
     },
   );
+}
+
+/** KAFKA_REQUEST_FAILED for a response that could not be decoded: whatever listens there is not (or not wholly) a Kafka broker. */
+export function malformed(where: string, reason: string, cause: unknown): KafkaformError {
+  return new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `the Kafka connection to ${where} broke mid-response: ${reason}`, {
+    hint: 'check that the bootstrap servers are Kafka brokers (not another service, or a proxy that cuts responses short) and that the broker is healthy; then run the command again',
+    details: { bootstrapServers: where },
+    cause,
+  });
 }
