@@ -47,7 +47,7 @@ export function commandDeadlineMs(command: string, opts: { follow?: boolean }, f
 export function commandTimeout(command: string, ms: number, step: string): KafkaformError {
   const at = step ? `; it was at: ${step}` : '';
   return new KafkaformError(ErrorCodes.COMMAND_TIMEOUT, `kafkaform ${command} did not finish within ${formatDuration(ms)}${at}`, {
-    hint: 'something stalled at that step (a paused broker, a hung Docker engine): fix it and run the command again, since every step is safe to repeat; --deadline or KAFKAFORM_DEADLINE sets the bound',
+    hint: `something stalled${step ? ' at that step' : ''} (a paused broker, a hung Docker engine): fix it and run the command again, since every step is safe to repeat; --deadline or KAFKAFORM_DEADLINE sets the bound`,
     details: { command, deadlineMs: ms, ...(step ? { step } : {}) },
   });
 }

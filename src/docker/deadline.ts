@@ -76,8 +76,9 @@ export function dockerTimeout(endpoint: string, call: string, ms: number): Kafka
   });
 }
 
-/** Milliseconds as "30 s" or "1.5 s". */
+/** Milliseconds as "30 s", "1.5 s" or, below a second, "200 ms". */
 export function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
