@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { KafkaformError } from '../errors.js';
+import type { ActionResult } from '../plan/types.js';
 import { removeIdleNetworks, removeVolumes, stopAndRemove } from './resources.js';
 
 /**
@@ -38,10 +38,10 @@ export async function removeMade(docker: Docker, project: string, made: MadeByRu
   return removed;
 }
 
-/** The same error, its message saying what was removed so the next apply starts clean. */
-export function withRemoved(err: unknown, removed: string[]): unknown {
-  if (!(err instanceof KafkaformError) || removed.length === 0) return err;
-  const [first, ...rest] = err.message.split('\n');
-  const note = `${first} (removed what this run created: ${removed.join(', ')})`;
-  return new KafkaformError(err.code, [note, ...rest].join('\n'), { hint: err.hint, details: { ...err.details, removed }, problems: err.problems, cause: err.cause });
+/** The same failed result, its message saying what was removed so the next apply starts clean. */
+export function noteRemoved(result: ActionResult, removed: string[]): ActionResult {
+  if (!result.error || removed.length === 0) return result;
+  const [first, ...rest] = result.error.message.split('\n');
+  const message = [`${first} (removed what this run created: ${removed.join(', ')})`, ...rest].join('\n');
+  return { ...result, error: { ...result.error, message } };
 }

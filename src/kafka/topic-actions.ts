@@ -2,8 +2,6 @@ import { plural } from '../words.js';
 import type { ITopicConfig } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type {
-  Action,
-  ActionResult,
   TopicAddPartitionsAction,
   TopicAdoptAction,
   TopicAlterConfigAction,
@@ -15,9 +13,7 @@ import type { Spec } from '../spec/types.js';
 import type { KafkaConnection } from './client.js';
 import { isBrokerError, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
 import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './protocol.js';
-import { adoptTopics } from './adopt.js';
-import { reassignTopics } from './reassign.js';
+import { TOPIC_RESOURCE } from './client.js';
 import {
   ownershipMessage,
   ownershipRecord,
@@ -37,11 +33,6 @@ export type TopicAction =
   | TopicDeleteAction
   | TopicAdoptAction;
 
-/** True for topic.* actions. */
-export function isTopicAction(action: Action): action is TopicAction {
-  return action.kind.startsWith('topic.');
-}
-
 /** What the topic executors need: the connection, the spec (its project owns what is created) and callbacks. */
 export interface TopicExecContext {
   conn: KafkaConnection;
@@ -49,8 +40,6 @@ export interface TopicExecContext {
   /** Topic owners as observed before this apply: TOPIC_ALREADY_EXISTS on a topic we already owned is success. */
   owners?: Record<string, string>;
   onProgress?: (msg: string) => void;
-  /** Called once per action with its outcome; a batched request can fail for some topics only. */
-  onResult: (result: ActionResult) => void;
   /** Bound on waiting for leaders, deletions and config visibility (default 60 s). */
   waitTimeoutMs?: number;
   /** Bound on waiting for partition reassignments (default 10 min); they keep running in Kafka afterwards. */
@@ -61,62 +50,20 @@ export interface TopicExecContext {
 export type Outcomes<A> = Map<A, KafkaformError | null>;
 
 /**
- * Executes topic actions with one request per kind (grouped in order of first appearance) and reports
- * every action through ctx.onResult. Never throws for a failed action; each executor is safe to repeat.
+ * A same-kind group executor that never throws: a failure before any per-topic outcome is known (e.g. the
+ * connection is lost) fails every action of the group with `operation` named in the message.
  */
-export async function executeTopicActions(actions: TopicAction[], ctx: TopicExecContext): Promise<void> {
-  const kinds = [...new Set(actions.map((a) => a.kind))];
-  for (const kind of kinds) {
-    const group = actions.filter((a) => a.kind === kind);
-    const started = Date.now();
-    let outcomes: Outcomes<TopicAction>;
+export function guardTopics<A extends TopicAction>(
+  operation: string,
+  run: (actions: A[], ctx: TopicExecContext) => Promise<Outcomes<A>>,
+): (actions: A[], ctx: TopicExecContext) => Promise<Outcomes<A>> {
+  return async (actions, ctx) => {
     try {
-      outcomes = (await runKind(kind, group, ctx)) as Outcomes<TopicAction>;
+      return await run(actions, ctx);
     } catch (err) {
-      // A failure before any per-topic outcome is known (e.g. no connection) fails the whole group.
-      outcomes = new Map(group.map((a) => [a, requestFailed(verb(kind), a.topic, err)]));
+      return new Map(actions.map((a) => [a, requestFailed(operation, a.topic, err)]));
     }
-    const durationMs = Date.now() - started;
-    for (const action of group) {
-      const error = outcomes.get(action) ?? null;
-      ctx.onResult(
-        error
-          ? { action, status: 'failed', durationMs, error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
-          : { action, status: 'applied', durationMs },
-      );
-    }
-  }
-}
-
-/** Dispatches a same-kind group to its executor. */
-function runKind(kind: TopicAction['kind'], group: TopicAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAction>> {
-  const of = <K extends TopicAction['kind']>(k: K) => group.filter((a): a is Extract<TopicAction, { kind: K }> => a.kind === k);
-  switch (kind) {
-    case 'topic.create':
-      return createTopics(of('topic.create'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.addPartitions':
-      return addPartitions(of('topic.addPartitions'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.alterConfig':
-      return alterConfigs(of('topic.alterConfig'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.reassign':
-      return reassignTopics(of('topic.reassign'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.delete':
-      return deleteTopics(of('topic.delete'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.adopt':
-      return adoptTopics(of('topic.adopt'), ctx) as Promise<Outcomes<TopicAction>>;
-  }
-}
-
-/** The operation named in error messages. */
-function verb(kind: TopicAction['kind']): string {
-  return {
-    'topic.create': 'create topic',
-    'topic.addPartitions': 'add partitions to',
-    'topic.alterConfig': 'alter config of',
-    'topic.reassign': 'reassign',
-    'topic.delete': 'delete topic',
-    'topic.adopt': 'adopt topic',
-  }[kind];
+  };
 }
 
 /** Kafka errors that mean a CreateTopics entry certainly created nothing. */
@@ -138,7 +85,7 @@ const NOT_CREATED = new Set([
  * Creates all topics in one CreateTopics request. Ownership is recorded first (intent), so a crash after the
  * create still leaves the topic owned; when Kafka says the create did not happen, the record is taken back.
  */
-async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
+export async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
   const { conn, spec } = ctx;
   const project = spec.project;
   const admin = await conn.admin();
@@ -223,7 +170,7 @@ function topicConfig(a: TopicCreateAction): ITopicConfig {
 }
 
 /** Adds partitions to all topics in one CreatePartitions request; a topic already at the target count is done. */
-async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAddPartitionsAction>> {
+export async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAddPartitionsAction>> {
   const admin = await ctx.conn.admin();
   ctx.onProgress?.(`adding partitions to ${plural(actions.length, 'topic')}`);
   const send = (as: TopicAddPartitionsAction[]) =>
@@ -249,7 +196,7 @@ async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExec
  * brokers without it, in one AlterConfigs request that replaces each topic's whole override set (the planner
  * computed the complete set, and exactly that is sent).
  */
-async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAlterConfigAction>> {
+export async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAlterConfigAction>> {
   const admin = await ctx.conn.admin();
   ctx.onProgress?.(`changing config of ${plural(actions.length, 'topic')}`);
   const send = async (as: TopicAlterConfigAction[]) => {
@@ -275,7 +222,7 @@ async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecCon
 }
 
 /** Deletes all topics in one DeleteTopics request, waits until they are gone, then forgets their ownership. */
-async function deleteTopics(actions: TopicDeleteAction[], ctx: TopicExecContext): Promise<Outcomes<TopicDeleteAction>> {
+export async function deleteTopics(actions: TopicDeleteAction[], ctx: TopicExecContext): Promise<Outcomes<TopicDeleteAction>> {
   const admin = await ctx.conn.admin();
   // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION on delete for seconds; topics already gone are simply done.
   const existing = await allTopicMetadata(ctx.conn);

@@ -4,7 +4,7 @@ import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { supportsIncrementalAlterConfigs } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './protocol.js';
+import { TOPIC_RESOURCE } from './client.js';
 import { noteStateTopicExists, readState, type ClusterState } from './state.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
