@@ -4,7 +4,8 @@ import type { TopicReassignAction } from '../plan/types.js';
 import { isBrokerError, requestFailed, topicErrors } from './errors.js';
 import type { Outcomes, TopicExecContext } from './topic-actions.js';
 import { clearThrottle, setThrottle, type AppliedThrottle } from './throttle.js';
-import { allTopicMetadata, sleep } from './wait.js';
+import { describeLagging, waitForReplicasOnEveryBroker } from './replicas-everywhere.js';
+import { sleep } from './wait.js';
 
 /** How often the reassignment is polled. */
 const POLL_MS = 500;
@@ -116,44 +117,35 @@ async function waitForReassignments(actions: TopicReassignAction[], ctx: TopicEx
   }
 }
 
-/** Checks (polling briefly, as metadata lags the controller) that every partition has exactly its target replicas. */
+/**
+ * Waits (bounded by the wait timeout) until every broker shows each partition with exactly its target replicas, all
+ * in sync, so the plan that follows apply reads the new replication factor whichever broker it asks.
+ */
 async function verifyReplicas(actions: TopicReassignAction[], ctx: TopicExecContext): Promise<Outcomes<TopicReassignAction>> {
   const outcomes: Outcomes<TopicReassignAction> = new Map();
   if (actions.length === 0) return outcomes;
-  const deadline = Date.now() + (ctx.waitTimeoutMs ?? 30_000);
-  let wrong: TopicReassignAction[] = actions;
-  for (;;) {
-    try {
-      const md = await allTopicMetadata(ctx.conn);
-      wrong = actions.filter((a) => !matches(md.get(a.topic), a));
-      if (wrong.length === 0) break;
-    } catch (err) {
-      if (!isBrokerError(err)) throw err;
-    }
-    if (Date.now() >= deadline) break;
-    await sleep(200);
-  }
+  const targets = actions.flatMap((a) => a.assignments.map((p) => ({ topic: a.topic, partition: p.partition, replicas: [...p.replicas] })));
+  const timeoutMs = ctx.waitTimeoutMs ?? 30_000;
+  const lagging = await waitForReplicasOnEveryBroker(ctx.conn, targets, { timeoutMs, intervalMs: 200 });
   for (const a of actions) {
+    const mine = lagging.filter((l) => l.topic === a.topic);
+    if (mine.length === 0) {
+      outcomes.set(a, null);
+      continue;
+    }
+    const lines = describeLagging(mine);
+    const shown = lines.slice(0, 3).join('; ') + (lines.length > 3 ? `; and ${lines.length - 3} more` : '');
     outcomes.set(
       a,
-      wrong.includes(a)
-        ? new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `reassign "${a.topic}": finished, but the replicas differ from the target`, {
-            details: { operation: 'reassign', topic: a.topic },
-            hint: 'another reassignment may have run at the same time; run plan to see the current replicas',
-          })
-        : null,
+      new KafkaformError(
+        ErrorCodes.KAFKA_REQUEST_FAILED,
+        `reassign "${a.topic}": finished in the controller, but after ${Math.round(timeoutMs / 1000)} s not every broker shows the target replicas in sync: ${shown}`,
+        {
+          details: { operation: 'reassign', topic: a.topic, pending: lines },
+          hint: 'a broker may lag the controller, a new replica may have fallen out of sync, or another reassignment ran at the same time; run plan to see the current replicas',
+        },
+      ),
     );
   }
   return outcomes;
-}
-
-/** True when each target partition's replica set is exactly the target's (order aside: leadership moves later). */
-function matches(parts: { partitionId: number; replicas: number[]; isr: number[] }[] | undefined, a: TopicReassignAction): boolean {
-  if (!parts) return false;
-  return a.assignments.every((t) => {
-    const p = parts.find((x) => x.partitionId === t.partition);
-    if (!p) return false;
-    const want = [...t.replicas].sort((x, y) => x - y).join(',');
-    return [...p.replicas].sort((x, y) => x - y).join(',') === want;
-  });
 }
