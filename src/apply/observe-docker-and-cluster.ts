@@ -51,10 +51,14 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
   try {
     cluster = await observeCluster(deps.link.connection(), deps.scope ?? observeScope(spec));
   } catch (err) {
-    if (!(err instanceof KafkaformError) || err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
+    // A refusal of the credentials is no reason to stop when the nodes are about to be recreated with new ones
+    // (a security change), nor when they are about to be destroyed.
+    const refused = err instanceof KafkaformError && (err.code === ErrorCodes.CLUSTER_AUTH_FAILED || err.code === ErrorCodes.CLUSTER_TLS_FAILED);
+    if (!(err instanceof KafkaformError) || (err.code !== ErrorCodes.CLUSTER_UNREACHABLE && !refused)) throw err;
     // The connection failed: drop it, so the connection after the containers start is a fresh one.
     await deps.link.reconnect();
-    if (startsCluster) return { cluster: null, docker };
+    if (startsCluster || (refused && deps.options?.destroy)) return { cluster: null, docker };
+    if (refused) throw err;
     throw explainUnreachable(err, spec, docker);
   }
   // The safety lint weighs what lowered retention or a reassignment would touch: measured only for those topics.
