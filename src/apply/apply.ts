@@ -1,6 +1,7 @@
 import { plural } from '../words.js';
 import { executeContainerAction, isContainerAction } from '../docker/execute.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
+import { executeAccessActions, isAccessAction } from '../kafka/access-execute.js';
 import { executeTopicActions, isTopicAction, type TopicAction } from '../kafka/execute.js';
 import { hasErrors } from '../plan/planner.js';
 import type { Observed } from '../plan/observed.js';
@@ -77,6 +78,19 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
         });
       } catch (err) {
         // executeTopicActions reports per action; reaching here means none was reported (no connection).
+        const reported = new Set([...applied, ...failed].map((r) => r.action));
+        for (const a of group) if (!reported.has(a)) record(failure(a, 0, err));
+      }
+      continue;
+    }
+    if (isAccessAction(first)) {
+      let end = next + 1;
+      while (end < actions.length && isAccessAction(actions[end]!)) end++;
+      const group = actions.slice(next, end).filter(isAccessAction);
+      next = end;
+      try {
+        await executeAccessActions(group, { conn: ctx.link.connection(), spec, onResult: record, onProgress: ctx.onProgress });
+      } catch (err) {
         const reported = new Set([...applied, ...failed].map((r) => r.action));
         for (const a of group) if (!reported.has(a)) record(failure(a, 0, err));
       }

@@ -55,6 +55,7 @@ interface PlanCliFlags {
   adopt?: boolean;
   takeOwnership?: boolean;
   allow?: LintCode[];
+  rotatePasswords?: boolean;
 }
 
 /** Flags of `apply` as commander parses them. */
@@ -66,6 +67,7 @@ interface ApplyCliFlags {
   adopt?: boolean;
   takeOwnership?: boolean;
   allow?: LintCode[];
+  rotatePasswords?: boolean;
 }
 
 /** Builds the command tree; each action returns the process exit code. */
@@ -105,6 +107,7 @@ function program(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'save the plan; `kafkaform apply <file>` applies exactly it, or refuses if stale')
     .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
     .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .option('--rotate-passwords', 'set the declared password of every declared SCRAM user again (passwords cannot be read back)')
     .action((o: PlanCliFlags) =>
       run(() =>
         runPlan(globals(), {
@@ -118,6 +121,7 @@ function program(setExit: (code: number) => void): Command {
           out: o.out,
           noAdopt: o.adopt === false,
           takeOwnership: !!o.takeOwnership,
+          rotatePasswords: !!o.rotatePasswords,
         }),
       )(),
     );
@@ -133,6 +137,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--allow <codes>', 'opt into safety-lint refusals for every topic, e.g. --allow L001,L002 (repeatable)', parseAllow)
     .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
     .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .option('--rotate-passwords', 'set the declared password of every declared SCRAM user again (passwords cannot be read back)')
     .action((planFile: string | undefined, o: ApplyCliFlags) =>
       run(() =>
         runApply(globals(), {
@@ -143,6 +148,7 @@ function program(setExit: (code: number) => void): Command {
           allow: o.allow ?? [],
           noAdopt: o.adopt === false,
           takeOwnership: !!o.takeOwnership,
+          rotatePasswords: !!o.rotatePasswords,
           planFile,
         }),
       )(),

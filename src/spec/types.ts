@@ -1,5 +1,6 @@
 import type { Problem, SourcePos } from '../errors.js';
 import type { LintCode } from '../plan/lint-codes.js';
+import type { AclSpec, UserSpec } from './access.js';
 
 /** The validated, normalised spec: what the user wants. Config values are in Kafka's units (ms, bytes), as strings. */
 export interface Spec {
@@ -17,6 +18,10 @@ export interface Spec {
   seeds: SeedSpec[];
   /** Spec-level opt-in to delete topics this project created and no longer declares (`allowDelete: true`). */
   allowDelete: boolean;
+  /** Declared ACL bindings (one per operation), in source order; absent or empty: the spec manages no ACLs. */
+  acls?: AclSpec[];
+  /** Declared SCRAM users, sorted by name; absent or empty: the spec manages no users. */
+  users?: UserSpec[];
   /** Findings that do not make the spec invalid (topic configs the catalogue lacks: the broker decides), in source order. */
   warnings?: Problem[];
 }
