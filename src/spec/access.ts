@@ -104,8 +104,9 @@ export function normaliseUsers(ctx: SpecContext, raw: unknown): UserSpec[] {
     const u = asMap(value);
     if (!u) continue;
     const path = ['users', name];
+    const before = ctx.problems.size;
     const password = interpolateAt(ctx, [...path, 'password'], asString(u.password, ''), true);
-    if (typeof u.password === 'string' && password === '' && !ctx.problems.isCovered([...path, 'password'])) {
+    if (typeof u.password === 'string' && password === '' && ctx.problems.size === before) {
       ctx.problems.add([...path, 'password'], 'the password is empty', 'set it from the environment, e.g. password: ${ALICE_PASSWORD}');
     }
     const rotate = u.rotate === undefined || u.rotate === null ? null : String(u.rotate);
