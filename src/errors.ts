@@ -7,6 +7,10 @@ export const ErrorCodes = {
   CLUSTER_NOT_READY: 'KF201',
   KAFKA_REQUEST_FAILED: 'KF202',
   TOPIC_NOT_FOUND: 'KF203',
+  /** SASL refused: wrong username or password, or a mechanism the broker does not enable. */
+  CLUSTER_AUTH_FAILED: 'KF204',
+  /** TLS refused: untrusted CA, host name mismatch, missing client certificate, or TLS and plaintext crossed. */
+  CLUSTER_TLS_FAILED: 'KF205',
   DOCKER_UNREACHABLE: 'KF300',
   DOCKER_PERMISSION_DENIED: 'KF301',
   IMAGE_UNAVAILABLE: 'KF302',

@@ -173,11 +173,16 @@ function program(setExit: (code: number) => void): Command {
   cli
     .command('output')
     .description('print the outputs for scripts and CI: `output bootstrap`, `output --json`, `output --format env >> "$GITHUB_ENV"`')
-    .addArgument(new Command().createArgument('[name]', 'print only this value').choices(['bootstrap']))
+    .addArgument(new Command().createArgument('[name]', 'print only this value: bootstrap, ca (the CA certificate) or client-config').choices(['bootstrap', 'ca', 'client-config']))
     .option('--json', 'print as JSON (same as --format json)')
-    .addOption(new Option('--format <format>', 'text, json, or env (KAFKA_BOOTSTRAP_SERVERS=... lines)').choices(['text', 'json', 'env']).default('text'))
-    .action((name: string | undefined, o: { json?: boolean; format: 'text' | 'json' | 'env' }) =>
-      run(() => runOutput(globals(), name, { json: !!o.json, format: o.format }))(),
+    .addOption(
+      new Option('--format <format>', 'text, json, env (KAFKA_BOOTSTRAP_SERVERS=... lines); client-config: librdkafka or properties')
+        .choices(['text', 'json', 'env', 'librdkafka', 'properties'])
+        .default('text'),
+    )
+    .option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout; client-config holds the password only there')
+    .action((name: string | undefined, o: { json?: boolean; format: 'text' | 'json' | 'env' | 'librdkafka' | 'properties'; out?: string }) =>
+      run(() => runOutput(globals(), name, { json: !!o.json, format: o.format, out: o.out }))(),
     );
 
   cli

@@ -14,6 +14,10 @@ import { containerFailed, dockerError, statusOf } from './client.js';
 import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from './desired.js';
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from './images.js';
 import { assertPortsFree } from './ports.js';
+import { ensureSecurityMaterial } from '../security/material.js';
+import { kafkaNodeProperties, resolveNetwork } from './kafka-config.js';
+import { IMAGE_UID, securityContainerFiles } from './security-config.js';
+import { tarOf } from './tar.js';
 import { DEFAULT_READY_TIMEOUT_MS, waitClusterReady, waitContainerReady } from './readiness.js';
 import { ensureNetwork, ensureVolumes, inspectContainer, removeIdleNetworks, removeVolumes, stopAndRemove } from './resources.js';
 
@@ -214,6 +218,7 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
       throw dockerError(docker, err, `create container ${d.name}`);
     });
     created = true;
+    await copySecurityFiles(ctx, d, container);
     await container.start().catch((err: unknown) => {
       throw dockerError(docker, err, `start container ${d.name}`);
     });
@@ -224,6 +229,21 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
     throw err;
   }
   await assertNotDead(ctx, d.name);
+}
+
+/**
+ * A secured Kafka node gets its certificates, key, JAAS file and SCRAM argument copied in before it starts:
+ * files owned by the image's user, 0600, so the password is in no env variable, label or mount source.
+ */
+async function copySecurityFiles(ctx: ContainerExecContext, d: DesiredContainer, container: Docker.Container): Promise<void> {
+  const kafka = ctx.spec.containers?.kafka;
+  if (d.role !== 'kafka' || d.node === undefined || !kafka?.security) return;
+  const material = ensureSecurityMaterial(kafka.security);
+  const properties = kafkaNodeProperties(kafka, d.node, resolveNetwork(kafka.network, ctx.engine));
+  const archive = tarOf(securityContainerFiles(kafka.security, properties, material), IMAGE_UID);
+  await container.putArchive(archive, { path: '/' }).catch((err: unknown) => {
+    throw dockerError(ctx.docker, err, `copy the security files into ${d.name}`);
+  });
 }
 
 /** A container that already exited with a failure right after start is reported with its logs. */

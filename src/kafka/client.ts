@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type Prod
 import type { ConnectionOptions } from 'node:tls';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SaslSpec, TlsSpec } from '../spec/types.js';
+import { diagnoseConnectFailure } from './connect-errors.js';
 import { internalCluster } from './internals.js';
 
 /** How to reach a cluster: the spec's cluster section with bootstrap servers resolved. */
@@ -172,7 +173,11 @@ export function tlsOptions(tls: TlsSpec): ConnectionOptions {
 
 /** Maps a failure to connect into the stable CLUSTER_UNREACHABLE error (no secrets in the message). */
 export function unreachable(o: KafkaConnectionOptions, err: unknown): KafkaformError {
-  const reason = err instanceof Error ? err.message : String(err);
+  const diagnosed = diagnoseConnectFailure(err, { bootstrapServers: o.bootstrapServers, tls: o.tls, sasl: o.sasl });
+  if (diagnosed) {
+    return new KafkaformError(diagnosed.code, diagnosed.reason, { hint: diagnosed.hint, details: { bootstrapServers: o.bootstrapServers }, cause: err });
+  }
+  const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
   const auth = /SASL|authentication/i.test(reason);
   return new KafkaformError(
     ErrorCodes.CLUSTER_UNREACHABLE,
