@@ -35,30 +35,27 @@ export function saltedPassword(mechanism: ScramMechanismId, password: string, sa
   return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, hash === 'sha256' ? 32 : 64, hash);
 }
 
-/** The broker lacks the API (Kafka before 2.7): a clear error rather than a protocol failure. */
-async function requireApi(conn: KafkaConnection, key: number, name: string): Promise<void> {
-  const range = await apiVersionRange(conn, key);
+/**
+ * Sends one version-0 request of `apiKey` through the raw-request door, after checking the broker has the API
+ * (Kafka 2.7 or later); returns the response body. Failures become KAFKA_REQUEST_FAILED naming `operation`.
+ */
+async function send(conn: KafkaConnection, apiKey: number, apiName: string, operation: string, body: Buffer): Promise<Buffer> {
+  const range = await apiVersionRange(conn, apiKey);
   if (!range || range.min > SCRAM_CREDENTIALS_VERSION) {
-    throw new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `the broker does not support ${name} (Kafka 2.7 or later has it)`, {
+    throw new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `the broker does not support ${apiName} (Kafka 2.7 or later has it)`, {
       hint: 'manage SCRAM users with the broker\'s own tools, or remove the users section',
     });
+  }
+  try {
+    return await sendRaw(conn, { apiKey, apiVersion: SCRAM_CREDENTIALS_VERSION, apiName, body });
+  } catch (err) {
+    throw requestFailed(operation, null, err);
   }
 }
 
 /** Every user's SCRAM credentials (mechanism and iterations; no secret is ever returned), with one request. */
 export async function describeScramUsers(conn: KafkaConnection): Promise<Record<string, ObservedScramCredential[]>> {
-  await requireApi(conn, DESCRIBE_USER_SCRAM_CREDENTIALS_KEY, 'DescribeUserScramCredentials');
-  let body: Buffer;
-  try {
-    body = await sendRaw(conn, {
-      apiKey: DESCRIBE_USER_SCRAM_CREDENTIALS_KEY,
-      apiVersion: SCRAM_CREDENTIALS_VERSION,
-      apiName: 'DescribeUserScramCredentials',
-      body: encodeDescribeUserScramCredentials(null),
-    });
-  } catch (err) {
-    throw requestFailed('describe SCRAM users', null, err);
-  }
+  const body = await send(conn, DESCRIBE_USER_SCRAM_CREDENTIALS_KEY, 'DescribeUserScramCredentials', 'describe SCRAM users', encodeDescribeUserScramCredentials(null));
   const res = decodeDescribeUserScramCredentialsResponse(body);
   if (res.errorCode !== 0) throw requestFailed('describe SCRAM users', null, protocolError(res.errorCode, res.errorMessage));
   const out: Record<string, ObservedScramCredential[]> = {};
@@ -97,23 +94,12 @@ export interface ScramRemove {
 export async function alterScramUsers(conn: KafkaConnection, sets: ScramSet[], removes: ScramRemove[]): Promise<Map<string, KafkaformError | null>> {
   const out = new Map<string, KafkaformError | null>();
   if (sets.length === 0 && removes.length === 0) return out;
-  await requireApi(conn, ALTER_USER_SCRAM_CREDENTIALS_KEY, 'AlterUserScramCredentials');
   const upsertions = sets.map((s) => {
     const salt = randomBytes(SALT_BYTES);
     return { name: s.user, mechanism: mechanismCode(s.mechanism), iterations: s.iterations, salt, saltedPassword: saltedPassword(s.mechanism, s.password, salt, s.iterations) };
   });
   const deletions = removes.map((r) => ({ name: r.user, mechanism: mechanismCode(r.mechanism) }));
-  let body: Buffer;
-  try {
-    body = await sendRaw(conn, {
-      apiKey: ALTER_USER_SCRAM_CREDENTIALS_KEY,
-      apiVersion: SCRAM_CREDENTIALS_VERSION,
-      apiName: 'AlterUserScramCredentials',
-      body: encodeAlterUserScramCredentials(deletions, upsertions),
-    });
-  } catch (err) {
-    throw requestFailed('alter SCRAM users', null, err);
-  }
+  const body = await send(conn, ALTER_USER_SCRAM_CREDENTIALS_KEY, 'AlterUserScramCredentials', 'alter SCRAM users', encodeAlterUserScramCredentials(deletions, upsertions));
   for (const r of decodeAlterUserScramCredentialsResponse(body).results) out.set(r.user, userError(r));
   return out;
 }
