@@ -1,4 +1,4 @@
-import type { ContainerFile } from './security-config.js';
+import type { ContainerFile } from '../plan/kafka-security-config.js';
 
 // A minimal ustar writer: enough to copy a few small files into a container with Docker's putArchive.
 

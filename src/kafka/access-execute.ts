@@ -1,7 +1,6 @@
 import { plural } from '../words.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { AccessAction, AclCreateAction, AclDeleteAction, UserCreateAction, UserDeleteAction, UserUpdateAction } from '../plan/access-types.js';
-import type { Action, ActionResult } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { aclOwnershipMessage, aclTombstone, userMessage, userTombstone } from './access-state.js';
 import { createAcls, deleteAcls } from './acls.js';
@@ -9,68 +8,13 @@ import type { KafkaConnection } from './client.js';
 import { isBrokerError, requestFailed } from './errors.js';
 import { alterScramUsers } from './scram.js';
 import { writeState, type StateMessage } from './state.js';
-
-/** True for acl.* and user.* actions. */
-export function isAccessAction(action: Action): action is AccessAction {
-  return action.kind.startsWith('acl.') || action.kind.startsWith('user.');
-}
+import type { Outcomes } from './topic-actions.js';
 
 /** What the access executors need: the connection, the spec (project, and the passwords of declared users). */
 export interface AccessExecContext {
   conn: KafkaConnection;
   spec: Spec;
   onProgress?: (msg: string) => void;
-  /** Called once per action with its outcome. */
-  onResult: (result: ActionResult) => void;
-}
-
-type Outcomes = Map<AccessAction, KafkaformError | null>;
-
-/**
- * Executes access actions with one request per kind (CreateAcls, DeleteAcls, AlterUserScramCredentials) and
- * reports every action through ctx.onResult. Never throws for a failed action; each executor is safe to repeat.
- */
-export async function executeAccessActions(actions: AccessAction[], ctx: AccessExecContext): Promise<void> {
-  const batches = [...new Set(actions.map(batchOf))];
-  for (const kind of batches) {
-    const group = actions.filter((a) => batchOf(a) === kind);
-    const started = Date.now();
-    let outcomes: Outcomes;
-    try {
-      outcomes = await runKind(kind, group, ctx);
-    } catch (err) {
-      outcomes = new Map(group.map((a) => [a, requestFailed(kind, subject(a), err)]));
-    }
-    const durationMs = Date.now() - started;
-    for (const action of group) {
-      const error = outcomes.get(action) ?? null;
-      ctx.onResult(
-        error
-          ? { action, status: 'failed', durationMs, error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
-          : { action, status: 'applied', durationMs },
-      );
-    }
-  }
-}
-
-/** The request an action goes in: user creates and updates share one AlterUserScramCredentials. */
-function batchOf(a: AccessAction): AccessAction['kind'] {
-  return a.kind === 'user.update' ? 'user.create' : a.kind;
-}
-
-/** Dispatches a same-batch group. */
-async function runKind(kind: AccessAction['kind'], group: AccessAction[], ctx: AccessExecContext): Promise<Outcomes> {
-  switch (kind) {
-    case 'acl.create':
-      return createBindings(group as AclCreateAction[], ctx);
-    case 'acl.delete':
-      return deleteBindings(group as AclDeleteAction[], ctx);
-    case 'user.create':
-    case 'user.update':
-      return setUsers(group as (UserCreateAction | UserUpdateAction)[], ctx);
-    case 'user.delete':
-      return deleteUsers(group as UserDeleteAction[], ctx);
-  }
 }
 
 /** What an action is about, for error messages. */
@@ -83,8 +27,8 @@ function subject(a: AccessAction): string {
  * leaves them owned. When the batch is refused, each is sent alone to attribute the error, and the records of
  * those Kafka refused are taken back. Creating an existing binding is a no-op in Kafka, so a repeat is safe.
  */
-async function createBindings(actions: AclCreateAction[], ctx: AccessExecContext): Promise<Outcomes> {
-  const outcomes: Outcomes = new Map();
+export async function createBindings(actions: AclCreateAction[], ctx: AccessExecContext): Promise<Outcomes<AclCreateAction>> {
+  const outcomes: Outcomes<AclCreateAction> = new Map();
   await writeState(ctx.conn, actions.map((a) => aclOwnershipMessage(ctx.spec.project, a.binding)));
   ctx.onProgress?.(`creating ${plural(actions.length, 'ACL')}`);
   try {
@@ -122,8 +66,8 @@ async function takeBack(ctx: AccessExecContext, messages: StateMessage[]): Promi
 }
 
 /** Deletes bindings in one DeleteAcls request (an exact filter each), then forgets their ownership. */
-async function deleteBindings(actions: AclDeleteAction[], ctx: AccessExecContext): Promise<Outcomes> {
-  const outcomes: Outcomes = new Map();
+export async function deleteBindings(actions: AclDeleteAction[], ctx: AccessExecContext): Promise<Outcomes<AclDeleteAction>> {
+  const outcomes: Outcomes<AclDeleteAction> = new Map();
   ctx.onProgress?.(`deleting ${plural(actions.length, 'ACL')}`);
   const errors = await deleteAcls(ctx.conn, actions.map((a) => a.binding));
   actions.forEach((a, i) => {
@@ -144,8 +88,8 @@ async function deleteBindings(actions: AclDeleteAction[], ctx: AccessExecContext
  * and is salted in src/kafka/scram.ts. A create records ownership first (intent); every applied action records
  * its rotation markers afterwards, so the next plan sees the password as set.
  */
-async function setUsers(actions: (UserCreateAction | UserUpdateAction)[], ctx: AccessExecContext): Promise<Outcomes> {
-  const outcomes: Outcomes = new Map();
+export async function setUsers<A extends UserCreateAction | UserUpdateAction>(actions: A[], ctx: AccessExecContext): Promise<Outcomes<A>> {
+  const outcomes: Outcomes<A> = new Map();
   const project = ctx.spec.project;
   const declared = new Map((ctx.spec.users ?? []).map((u) => [u.name, u]));
   const sendable = actions.filter((a) => {
@@ -172,8 +116,8 @@ async function setUsers(actions: (UserCreateAction | UserUpdateAction)[], ctx: A
 }
 
 /** Removes every credential of the users in one request, then forgets them; a credential already gone is done. */
-async function deleteUsers(actions: UserDeleteAction[], ctx: AccessExecContext): Promise<Outcomes> {
-  const outcomes: Outcomes = new Map();
+export async function deleteUsers(actions: UserDeleteAction[], ctx: AccessExecContext): Promise<Outcomes<UserDeleteAction>> {
+  const outcomes: Outcomes<UserDeleteAction> = new Map();
   ctx.onProgress?.(`deleting ${plural(actions.length, 'user')}`);
   const results = await alterScramUsers(ctx.conn, [], actions.flatMap((a) => a.mechanisms.map((mechanism) => ({ user: a.user, mechanism }))));
   for (const a of actions) {

@@ -1,10 +1,15 @@
 import { aclKey, type AclBinding } from '../plan/acl-binding.js';
 import type { UserRecord } from '../plan/access-types.js';
-import type { StateMessage } from './state.js';
 
 // State-topic records of the access sections (see state.ts for the topic itself). Keys: `acl/<aclKey>` and
 // `user/<name>`; values name the project and, for users, the rotation markers. Never a password, salt or
 // anything derived from a password.
+
+/** A state-topic message (state.ts's StateMessage, spelled here so the two modules do not import each other). */
+interface StateMessage {
+  key: string;
+  value: string | null;
+}
 
 /** The state-topic key of a binding's ownership record. */
 export function aclOwnershipKey(b: AclBinding): string {

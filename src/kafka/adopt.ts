@@ -1,6 +1,6 @@
 import type { TopicAdoptAction } from '../plan/types.js';
 import { ownershipMessage, ownershipRecord, writeState } from './state.js';
-import type { Outcomes, TopicExecContext } from './execute.js';
+import type { Outcomes, TopicExecContext } from './topic-actions.js';
 
 /**
  * Adopts topics: writes this project's ownership record for each, in one produce request, through the same

@@ -1,9 +1,11 @@
+import { compactBytes, compactString, int32, int8, NO_TAGS, Reader, uvarint } from './wire.js';
+
 // DescribeUserScramCredentials (API key 50) and AlterUserScramCredentials (API key 51), which kafkajs lacks,
 // encoded here for version 0, their only version. Both are flexible from version 0: compact strings, arrays and
 // bytes (unsigned varint length + 1) and a tagged-field section after each struct. kafkajs frames requests with
 // header v1; header v2 is v1 plus an empty tagged-field section, so each body starts with that one 0 byte, and
 // each response body (after the correlation id) starts with the response header's tagged fields. Pure encoding
-// and decoding; sending goes through the raw-request door in src/kafka/internals.ts.
+// and decoding (primitives in wire.ts); sending goes through the raw-request door in src/kafka/kafkajs-internals.ts.
 //
 // DescribeUserScramCredentials Request (Version: 0) => [users] TAG_BUFFER
 //   users => name:COMPACT_STRING TAG_BUFFER                     (a null array: every user)
@@ -83,29 +85,22 @@ export interface AlterScramResult {
 
 /** The request body (request-header tagged fields first) describing `users`, or every user when null. */
 export function encodeDescribeUserScramCredentials(users: string[] | null): Buffer {
-  const w = new Writer();
-  w.tags();
-  if (users === null) w.uvarint(0);
-  else {
-    w.uvarint(users.length + 1);
-    for (const u of users) w.string(u).tags();
-  }
-  w.tags();
-  return w.done();
+  const list = users === null ? [uvarint(0)] : [uvarint(users.length + 1), ...users.flatMap((u) => [compactString(u), NO_TAGS])];
+  return Buffer.concat([NO_TAGS, ...list, NO_TAGS]);
 }
 
 /** Decodes a DescribeUserScramCredentials response body (response-header tagged fields first). */
 export function decodeDescribeUserScramCredentialsResponse(body: Buffer): DescribeScramResult {
-  const r = new Reader(body, 'DescribeUserScramCredentials');
+  const r = new Reader(body, 'DescribeUserScramCredentials response');
   r.tags();
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
-  const errorMessage = r.nullableString();
-  const results = r.array(() => {
-    const user = r.string();
+  const errorMessage = r.compactNullableString();
+  const results = r.compactArray(() => {
+    const user = r.compactString();
     const userError = r.int16();
-    const userMessage = r.nullableString();
-    const credentials = r.array(() => {
+    const userMessage = r.compactNullableString();
+    const credentials = r.compactArray(() => {
       const mechanism = r.int8();
       const iterations = r.int32();
       r.tags();
@@ -121,161 +116,29 @@ export function decodeDescribeUserScramCredentialsResponse(body: Buffer): Descri
 
 /** The request body (request-header tagged fields first) removing `deletions` and setting `upsertions`. */
 export function encodeAlterUserScramCredentials(deletions: ScramDeletion[], upsertions: ScramUpsertion[]): Buffer {
-  const w = new Writer();
-  w.tags();
-  w.uvarint(deletions.length + 1);
-  for (const d of deletions) w.string(d.name).int8(d.mechanism).tags();
-  w.uvarint(upsertions.length + 1);
-  for (const u of upsertions) w.string(u.name).int8(u.mechanism).int32(u.iterations).bytes(u.salt).bytes(u.saltedPassword).tags();
-  w.tags();
-  return w.done();
+  return Buffer.concat([
+    NO_TAGS,
+    uvarint(deletions.length + 1),
+    ...deletions.flatMap((d) => [compactString(d.name), int8(d.mechanism), NO_TAGS]),
+    uvarint(upsertions.length + 1),
+    ...upsertions.flatMap((u) => [compactString(u.name), int8(u.mechanism), int32(u.iterations), compactBytes(u.salt), compactBytes(u.saltedPassword), NO_TAGS]),
+    NO_TAGS,
+  ]);
 }
 
 /** Decodes an AlterUserScramCredentials response body (response-header tagged fields first). */
 export function decodeAlterUserScramCredentialsResponse(body: Buffer): AlterScramResult {
-  const r = new Reader(body, 'AlterUserScramCredentials');
+  const r = new Reader(body, 'AlterUserScramCredentials response');
   r.tags();
   const throttleTimeMs = r.int32();
-  const results = r.array(() => {
-    const user = r.string();
+  const results = r.compactArray(() => {
+    const user = r.compactString();
     const errorCode = r.int16();
-    const errorMessage = r.nullableString();
+    const errorMessage = r.compactNullableString();
     r.tags();
     return { user, errorCode, errorMessage };
   });
   r.tags();
   r.end();
   return { throttleTimeMs, results };
-}
-
-/** Appends big-endian fixed-width integers and compact (varint-length) fields. */
-class Writer {
-  private readonly parts: Buffer[] = [];
-
-  uvarint(v: number): this {
-    const bytes: number[] = [];
-    let n = v >>> 0;
-    while (n >= 0x80) {
-      bytes.push((n & 0x7f) | 0x80);
-      n >>>= 7;
-    }
-    bytes.push(n);
-    this.parts.push(Buffer.from(bytes));
-    return this;
-  }
-
-  int8(v: number): this {
-    const b = Buffer.alloc(1);
-    b.writeInt8(v);
-    this.parts.push(b);
-    return this;
-  }
-
-  int32(v: number): this {
-    const b = Buffer.alloc(4);
-    b.writeInt32BE(v);
-    this.parts.push(b);
-    return this;
-  }
-
-  /** COMPACT_STRING: uvarint (byte length + 1), then UTF-8. */
-  string(s: string): this {
-    return this.bytes(Buffer.from(s, 'utf8'));
-  }
-
-  /** COMPACT_BYTES: uvarint (length + 1), then the bytes. */
-  bytes(b: Buffer): this {
-    this.uvarint(b.length + 1);
-    this.parts.push(b);
-    return this;
-  }
-
-  /** An empty tagged-field section. */
-  tags(): this {
-    return this.uvarint(0);
-  }
-
-  done(): Buffer {
-    return Buffer.concat(this.parts);
-  }
-}
-
-/** A bounds-checked reader of the flexible encoding; unknown tagged fields are skipped. */
-class Reader {
-  private pos = 0;
-  constructor(
-    private readonly buf: Buffer,
-    private readonly api: string,
-  ) {}
-
-  private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new Error(`${this.api} response is truncated`);
-  }
-
-  uvarint(): number {
-    let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      this.need(1);
-      const b = this.buf[this.pos++]!;
-      v += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return v;
-    }
-    throw new Error(`${this.api} response has an overlong varint`);
-  }
-
-  int8(): number {
-    this.need(1);
-    return this.buf.readInt8(this.pos++);
-  }
-
-  int16(): number {
-    this.need(2);
-    const v = this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
-  }
-
-  int32(): number {
-    this.need(4);
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-
-  nullableString(): string | null {
-    const n = this.uvarint();
-    if (n === 0) return null;
-    this.need(n - 1);
-    const s = this.buf.toString('utf8', this.pos, this.pos + n - 1);
-    this.pos += n - 1;
-    return s;
-  }
-
-  string(): string {
-    const s = this.nullableString();
-    if (s === null) throw new Error(`${this.api} response has a null where a string belongs`);
-    return s;
-  }
-
-  /** A compact array; a null array reads as empty. */
-  array<T>(item: () => T): T[] {
-    const n = this.uvarint();
-    const out: T[] = [];
-    for (let i = 0; i < n - 1; i++) out.push(item());
-    return out;
-  }
-
-  tags(): void {
-    const count = this.uvarint();
-    for (let i = 0; i < count; i++) {
-      this.uvarint();
-      const size = this.uvarint();
-      this.need(size);
-      this.pos += size;
-    }
-  }
-
-  end(): void {
-    if (this.pos !== this.buf.length) throw new Error(`${this.api} response has ${this.buf.length - this.pos} unread bytes`);
-  }
 }

@@ -3,7 +3,7 @@ import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { ObservedScramCredential, ScramMechanismId } from '../plan/access-types.js';
 import type { KafkaConnection } from './client.js';
 import { requestFailed } from './errors.js';
-import { apiVersionRange, protocolError, sendRaw } from './internals.js';
+import { apiVersionRange, protocolError, sendRaw } from './kafkajs-internals.js';
 import {
   ALTER_USER_SCRAM_CREDENTIALS_KEY,
   decodeAlterUserScramCredentialsResponse,

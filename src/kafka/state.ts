@@ -1,23 +1,18 @@
-import type { Producer } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SeedRecord } from '../plan/observed.js';
 import { STATE_TOPIC } from '../plan/state-topic.js';
 import { foldAccessRecord, type AccessState } from './access-state.js';
 import type { KafkaConnection } from './client.js';
-import { kafkaErrorName, requestFailed } from './errors.js';
+import { requestFailed } from './errors.js';
 import { readAll } from './fetch.js';
-import { waitForTopics } from './wait.js';
+import { stateTopicWriter, type StateMessage } from './state-writer.js';
 
 export { STATE_TOPIC };
 
 // The state topic is compacted: one record per key, the last one wins and a null value (tombstone) removes it.
 // Keys: `topic/<topic>` for ownership, `seed/<project>/<topic>/<entryId>` for the seed ledger.
 
-/** One message for the state topic; a null value is a tombstone. */
-export interface StateMessage {
-  key: string;
-  value: string | null;
-}
+export type { StateMessage };
 
 /** "This project created this topic": written before the create (intent) and tombstoned when the topic is deleted. */
 export interface OwnershipRecord {
@@ -151,77 +146,19 @@ export async function readState(conn: KafkaConnection): Promise<ClusterState> {
   }
 }
 
-const ensured = new WeakMap<KafkaConnection, Promise<void>>();
-const producers = new WeakMap<KafkaConnection, Promise<Producer>>();
-
 /** Records that the state topic is known to exist (seen by the observer), so ensureStateTopic costs nothing. */
 export function noteStateTopicExists(conn: KafkaConnection): void {
-  if (!ensured.has(conn)) ensured.set(conn, Promise.resolve());
+  conn.use(stateTopicWriter).noteExists();
 }
 
-/**
- * Creates the compacted state topic when missing (1 partition, RF = min(3, brokers)) and waits for its leader.
- * Done once per connection; safe when another client creates it at the same time.
- */
+/** Creates the state topic when missing and waits for its leader; once per connection (see StateTopicWriter.ensure). */
 export function ensureStateTopic(conn: KafkaConnection, opts: { timeoutMs?: number } = {}): Promise<void> {
-  let p = ensured.get(conn);
-  if (!p) {
-    p = createStateTopic(conn, opts.timeoutMs ?? 60_000);
-    p.catch(() => ensured.delete(conn));
-    ensured.set(conn, p);
-  }
-  return p;
+  return conn.use(stateTopicWriter).ensure(opts);
 }
 
-/** The create itself; TOPIC_ALREADY_EXISTS is the normal case after the first apply. */
-async function createStateTopic(conn: KafkaConnection, timeoutMs: number): Promise<void> {
-  const admin = await conn.admin();
-  const { brokers } = await admin.describeCluster();
-  const replicationFactor = Math.max(1, Math.min(3, brokers.length));
-  try {
-    await admin.createTopics({
-      topics: [
-        {
-          topic: STATE_TOPIC,
-          numPartitions: 1,
-          replicationFactor,
-          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-        },
-      ],
-      waitForLeaders: false,
-    });
-  } catch (err) {
-    if (kafkaErrorName(err) !== 'TOPIC_ALREADY_EXISTS') throw requestFailed('create state topic', STATE_TOPIC, err);
-  }
-  const { pending } = await waitForTopics(conn, new Map([[STATE_TOPIC, 1]]), { timeoutMs });
-  if (pending.length > 0) {
-    throw new KafkaformError(ErrorCodes.CLUSTER_NOT_READY, `the state topic ${STATE_TOPIC} has no leader after ${timeoutMs} ms`, {
-      hint: 'check that every broker is up (`kafkaform status`), then run apply again',
-    });
-  }
-}
-
-/** The producer used for state writes, one per connection (closed with it). */
-function stateProducer(conn: KafkaConnection): Promise<Producer> {
-  let p = producers.get(conn);
-  if (!p) {
-    p = conn.producer();
-    p.catch(() => producers.delete(conn));
-    producers.set(conn, p);
-  }
-  return p;
-}
-
-/** Writes state records in one produce request (acks from all in-sync replicas); ensures the topic first. */
-export async function writeState(conn: KafkaConnection, messages: StateMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  await ensureStateTopic(conn);
-  const producer = await stateProducer(conn);
-  try {
-    await producer.send({ topic: STATE_TOPIC, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
-  } catch (err) {
-    throw requestFailed('write state topic', STATE_TOPIC, err);
-  }
+/** Writes state records in one produce request through the connection's state-topic writer; ensures the topic first. */
+export function writeState(conn: KafkaConnection, messages: StateMessage[]): Promise<void> {
+  return conn.use(stateTopicWriter).write(messages);
 }
 
 function cmp(a: string, b: string): number {

@@ -1,6 +1,11 @@
 import { describeBinding } from './acl-binding.js';
 import type { AccessAction, ScramMechanismId } from './access-types.js';
-import type { ActionLine } from './render-action.js';
+
+/** One display line (render-action.ts's ActionLine, spelled here so the two modules do not import each other). */
+interface ActionLine {
+  symbol: '+' | '~' | '-';
+  text: string;
+}
 
 /** How an ACL or user action reads in plans: "+ acl …", "- acl …", "+ user …"; never a password. */
 export function describeAccessAction(a: AccessAction): ActionLine[] {

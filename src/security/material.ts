@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { securityFiles } from '../spec/security.js';
@@ -11,7 +11,10 @@ export interface SecurityMaterial {
   caCertPem: string;
   brokerCertPem: string;
   brokerKeyPem: string;
-  /** sha256 over the CA and broker certificates: part of the container config, so new certificates recreate it. */
+  /**
+   * Digest of the CA and broker certificates and of the admin password (HMAC keyed by the CA's private key, so the
+   * label cannot be used to guess the password): part of the container config, so a change recreates the brokers.
+   */
   fingerprint: string;
 }
 
@@ -82,7 +85,8 @@ export function ensureSecurityMaterial(security: KafkaSecuritySpec, now = new Da
     };
     const broker = leaf(f.brokerCert, f.brokerKey, BROKER_PRINCIPAL, ['server', 'client'], true);
     leaf(f.clientCert, f.clientKey, security.admin.username, ['client'], false);
-    const fingerprint = createHash('sha256').update(caPem).update(broker.certPem).digest('hex').slice(0, 16);
+    const secret = createHmac('sha256', caKeyPem).update(security.admin.password ?? '').digest();
+    const fingerprint = createHash('sha256').update(caPem).update(broker.certPem).update(secret).digest('hex').slice(0, 16);
     return { dir, caCertPem: caPem, brokerCertPem: broker.certPem, brokerKeyPem: broker.keyPem, fingerprint };
   } catch (err) {
     if (err instanceof KafkaformError) throw err;

@@ -1,37 +1,15 @@
-import type { SourcePos } from '../errors.js';
 import {
   ACL_OPERATIONS,
   aclKey,
   CLUSTER_RESOURCE_NAME,
   describeBinding,
   OPERATIONS_BY_RESOURCE,
-  type AclBinding,
   type AclOperation,
   type AclResourceType,
 } from '../plan/acl-binding.js';
 import { asInt, asList, asMap, asString, interpolateAt, orderedEntries, type SpecContext } from './context.js';
 import { quote } from './text.js';
-
-/** One declared ACL binding (an `acls:` entry lists operations; each becomes one binding) and where it was written. */
-export interface AclSpec extends AclBinding {
-  /** Position of the operation in the entry's list. */
-  pos: SourcePos;
-}
-
-/** A SCRAM mechanism of the `users:` section. */
-export type ScramMechanism = 'scram-sha-256' | 'scram-sha-512';
-
-/** One declared SCRAM user. `password` is secret: never printed, logged, planned or stored. */
-export interface UserSpec {
-  name: string;
-  mechanism: ScramMechanism;
-  /** 4096..16384 (Kafka's bounds). */
-  iterations: number;
-  password: string;
-  /** Rotation marker: when it differs from the one recorded at the last password change, the password is set again. */
-  rotate: string | null;
-  pos: SourcePos;
-}
+import type { AclSpec, ScramMechanism, UserSpec } from './types.js';
 
 /** Default SCRAM iteration count (Kafka accepts 4096 to 16384). */
 export const DEFAULT_SCRAM_ITERATIONS = 8192;

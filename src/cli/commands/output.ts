@@ -6,7 +6,7 @@ import type { Spec } from '../../spec/types.js';
 import { renderClientConfig, type ClientCredentials } from '../client-config.js';
 import { outputBootstrap } from '../../docker/status.js';
 import { loadSpec } from '../../spec/load.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { envLines, outputsOf, type Outputs } from '../outputs.js';
 
 /** Flags of `kafkaform output`. */

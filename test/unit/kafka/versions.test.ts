@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { kafkaNodeProperties } from '../../../src/docker/kafka-config.js';
+import { kafkaNodeProperties } from '../../../src/plan/kafka-node-config.js';
 import {
   compareKafkaVersions,
   controllerQuorumProperties,
@@ -22,7 +22,7 @@ import {
   type KafkaVersion,
 } from '../../../src/kafka/versions.js';
 import { TOPIC_CONFIGS } from '../../../src/spec/topic-configs.js';
-import { kafkaSpec } from '../docker/spec-builder.js';
+import { kafkaSpec } from '../plan/container-spec-builder.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtureDir = join(root, 'test/fixtures/topic-configs');

@@ -59,6 +59,14 @@ describe('the project TLS material', () => {
     expect(new X509Certificate(readFileSync(f.clientCert)).subject).toBe('CN=admin');
   });
 
+  it('a new admin password changes the digest (the brokers are recreated), the password itself is not in it', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'kft-h12a-mat-')), 'tls');
+    const one = ensureSecurityMaterial(security(dir));
+    const two = ensureSecurityMaterial({ ...security(dir), admin: { username: 'admin', password: 'y' } });
+    expect(two.fingerprint).not.toBe(one.fingerprint);
+    expect(ensureSecurityMaterial(security(dir)).fingerprint).toBe(one.fingerprint);
+  });
+
   it('re-issues only the admin client certificate when the admin is renamed', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'kft-h12a-mat-')), 'tls');
     const first = ensureSecurityMaterial(security(dir));

@@ -1,0 +1,98 @@
+import type Docker from 'dockerode';
+import { createDockerClient } from '../docker/client.js';
+import { kafkaNodeName } from '../plan/desired-containers.js';
+import { observeDocker } from '../docker/observe-containers.js';
+import { ErrorCodes, KafkaformError } from '../errors.js';
+import { observeCluster, type ObserveScope } from '../kafka/observe-cluster.js';
+import { observeUsage } from '../kafka/usage.js';
+import { stakeTopics } from '../plan/lint.js';
+import { planContainers } from '../plan/containers.js';
+import type { PlanOptions } from '../plan/desired.js';
+import type { Observed, ObservedCluster, ObservedDocker } from '../plan/observed.js';
+import { isCatalogued } from '../spec/topic-configs.js';
+import type { Spec } from '../spec/types.js';
+import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
+
+/** What observe needs besides the spec. */
+export interface ObserveDeps {
+  /** The Kafka connection holder of this run; observe tells it the Docker engine (derived bootstrap addresses). */
+  link: LazyKafkaConnection;
+  /** A Docker client, or a factory called only when the spec declares containers; the environment's engine otherwise. */
+  docker?: Docker | (() => Docker);
+  /** The run's plan options; they decide which container actions would be planned (default: none set). */
+  options?: PlanOptions;
+  /** What to observe in full; default: the spec's declared and owned topics (observeScope). */
+  scope?: ObserveScope;
+}
+
+/** The plan options that change nothing. */
+const NO_OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false };
+
+/** The Docker client of a run, made once. */
+export function dockerOf(deps: ObserveDeps): Docker {
+  if (deps.docker === undefined) deps.docker = createDockerClient();
+  if (typeof deps.docker === 'function') deps.docker = deps.docker();
+  return deps.docker;
+}
+
+/**
+ * Observes Docker (only when the spec declares containers) and the cluster. When the cluster cannot be
+ * reached but its containers are about to be created or started, the cluster is null and the planner plans
+ * them; when it cannot be reached and nothing would start it, CLUSTER_UNREACHABLE is thrown.
+ */
+export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> {
+  const docker = spec.containers ? await observeDocker(dockerOf(deps), spec) : null;
+  await deps.link.setEngine(docker?.engine ?? null);
+
+  const startsCluster = docker !== null && kafkaContainersPlanned(spec, docker, deps.options ?? NO_OPTIONS);
+  if (startsCluster && !anyKafkaNodeRunning(spec, docker)) return { cluster: null, docker };
+
+  let cluster: ObservedCluster | null;
+  try {
+    cluster = await observeCluster(deps.link.connection(), deps.scope ?? observeScope(spec));
+  } catch (err) {
+    if (!(err instanceof KafkaformError) || err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
+    // The connection failed: drop it, so the connection after the containers start is a fresh one.
+    await deps.link.reconnect();
+    if (startsCluster) return { cluster: null, docker };
+    throw explainUnreachable(err, spec, docker);
+  }
+  // The safety lint weighs what lowered retention or a reassignment would touch: measured only for those topics.
+  const stakes = stakeTopics(spec, cluster);
+  if (stakes.length > 0) {
+    cluster.usage = await observeUsage(deps.link.connection(), cluster, stakes);
+    cluster.observedAtMs = Date.now();
+  }
+  return { cluster, docker };
+}
+
+/** What the Kafka observer looks at in full: the declared topics, the project's own, and the broker's config names when the spec uses keys the catalogue lacks. */
+export function observeScope(spec: Spec): ObserveScope {
+  const configNames = spec.topics.some((t) => Object.keys(t.config).some((k) => !isCatalogued(k)));
+  const access = { acls: (spec.acls?.length ?? 0) > 0, users: (spec.users?.length ?? 0) > 0 };
+  return { topics: spec.topics.map((t) => t.name), project: spec.project, configNames, ...access };
+}
+
+/** True when the planner would create, start or recreate a Kafka node (the cluster is missing or down). */
+export function kafkaContainersPlanned(spec: Spec, docker: ObservedDocker, options: PlanOptions): boolean {
+  if (!spec.containers?.kafka) return false;
+  const { actions } = planContainers({ spec, seeds: [] }, { cluster: null, docker }, { ...options, destroy: false });
+  return actions.some((a) => a.kind === 'cluster.wait' || ('role' in a && a.role === 'kafka'));
+}
+
+/** True when at least one declared Kafka node's container is running (so the cluster may answer). */
+function anyKafkaNodeRunning(spec: Spec, docker: ObservedDocker): boolean {
+  const nodes = spec.containers?.kafka?.nodes ?? 0;
+  const names = new Set(Array.from({ length: nodes }, (_, i) => kafkaNodeName(spec.project, i + 1)));
+  return docker.containers.some((c) => names.has(c.name) && c.state === 'running');
+}
+
+/** CLUSTER_UNREACHABLE with a hint that fits the spec: its own containers are running, or it targets a cluster elsewhere. */
+function explainUnreachable(err: KafkaformError, spec: Spec, docker: ObservedDocker | null): KafkaformError {
+  if (!spec.containers?.kafka || !docker) return err;
+  return new KafkaformError(err.code, err.message, {
+    hint: `the Kafka containers are running but the broker does not answer yet; wait a moment, or see \`docker logs ${kafkaNodeName(spec.project, 1)}\``,
+    details: err.details,
+    cause: err.cause,
+  });
+}

@@ -1,0 +1,143 @@
+import type { DescribeConfigResponse, PartitionMetadata } from 'kafkajs';
+import type { ConfigSource, ObservedBroker, ObservedCluster, ObservedConfig, ObservedTopic } from '../plan/observed.js';
+import { STATE_TOPIC } from '../plan/state-topic.js';
+import type { KafkaConnection } from './client.js';
+import { kafkaErrorName, requestFailed } from './errors.js';
+import { supportsIncrementalAlterConfigs } from './alter-configs.js';
+import { TOPIC_RESOURCE } from './client.js';
+import { observeAccess, type AccessScope } from './observe-access.js';
+import { noteStateTopicExists, readState, type ClusterState } from './state.js';
+
+/** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
+const ATTEMPTS = 3;
+
+/** Which topics to observe in full; every other topic is listed by name (and partitions, from the same Metadata). */
+export interface ObserveScope extends AccessScope {
+  /** Topics the spec declares. */
+  topics: readonly string[];
+  /** The spec's project: topics it owns (from the state topic) are observed in full too. */
+  project?: string;
+  /** Also report every topic config name the broker supports (the spec declares a key the catalogue lacks). */
+  configNames?: boolean;
+  /** Observe every topic in full (export reads the whole cluster); `topics` is then ignored. */
+  all?: boolean;
+}
+
+/**
+ * Observes the cluster with a constant number of round trips whatever the topic count: one describeCluster,
+ * one all-topics Metadata (names and partitions only), one DescribeConfigs and one ListPartitionReassignments
+ * for the declared topics, one more DescribeConfigs only when the project owns undeclared topics, the state
+ * topic read (ListOffsets + Fetch), and ApiVersions of one broker. Nothing per topic is asked about topics
+ * that are neither declared nor owned, so requests do not grow with the cluster's other topics.
+ */
+export async function observeCluster(conn: KafkaConnection, scope: ObserveScope = { topics: [] }): Promise<ObservedCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await observeOnce(conn, scope);
+    } catch (err) {
+      if (attempt >= ATTEMPTS || kafkaErrorName(err) !== 'UNKNOWN_TOPIC_OR_PARTITION') {
+        throw requestFailed('observe cluster', null, err);
+      }
+    }
+  }
+}
+
+type ConfigResources = DescribeConfigResponse['resources'];
+
+/** One observation; throws UNKNOWN_TOPIC_OR_PARTITION when a topic disappeared meanwhile (the caller retries). */
+async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<ObservedCluster> {
+  const admin = await conn.admin();
+  const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata()]);
+  const names = metadata.topics.map((t) => t.name).sort();
+  const existing = new Set(names);
+  const hasState = existing.has(STATE_TOPIC);
+  if (hasState) noteStateTopicExists(conn);
+  const partitionsByTopic = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
+
+  const declared = scope.all ? names : [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();
+  // The broker's list of topic config names comes with any described topic; borrow one when none is declared.
+  const probe = scope.configNames && declared.length === 0 ? (hasState ? STATE_TOPIC : names[0]) : undefined;
+  const describe = (topics: string[]): Promise<ConfigResources> =>
+    topics.length === 0
+      ? Promise.resolve([])
+      : admin.describeConfigs({ resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name })), includeSynonyms: false }).then((r) => r.resources);
+  const reassignments = (topics: string[]): Promise<string[]> =>
+    topics.length === 0
+      ? Promise.resolve([])
+      : admin
+          .listPartitionReassignments({ topics: topics.map((topic) => ({ topic, partitions: (partitionsByTopic.get(topic) ?? []).map((p) => p.partitionId) })) })
+          .then((r) => r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic));
+
+  const [configs, reassigning, state, incremental] = await Promise.all([
+    describe(probe === undefined ? declared : [...declared, probe]),
+    reassignments(declared),
+    hasState ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
+    supportsIncrementalAlterConfigs(conn),
+  ]);
+  // Owned topics the spec no longer declares: planned for deletion or kept, so observed like declared ones.
+  const scoped = new Set(declared);
+  const owned = scope.project === undefined ? [] : names.filter((t) => state.owners[t] === scope.project && !scoped.has(t));
+  const [ownedConfigs, ownedReassigning, access] = await Promise.all([describe(owned), reassignments(owned), observeAccess(conn, scope, state)]);
+
+  const configsByTopic = new Map([...configs, ...ownedConfigs].map((r) => [r.resourceName, r.configEntries]));
+  const topics: ObservedTopic[] = names.map((name) => ({
+    name,
+    partitions: observedPartitions(partitionsByTopic.get(name) ?? []),
+    configs: scoped.has(name) || owned.includes(name) ? observedConfigs(configsByTopic.get(name) ?? []) : {},
+  }));
+  const brokers: ObservedBroker[] = cluster.brokers
+    .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }))
+    .sort((a, b) => a.nodeId - b.nodeId);
+  const out: ObservedCluster = {
+    brokers,
+    topics,
+    owners: state.owners,
+    seeds: state.seeds,
+    reassigning: [...new Set([...reassigning, ...ownedReassigning])].sort(),
+    incrementalAlterConfigs: incremental,
+    ...access,
+  };
+  if (scope.configNames) {
+    const any = configs[0];
+    out.topicConfigNames = any ? any.configEntries.map((e) => e.configName).sort() : null;
+  }
+  return out;
+}
+
+/** Partitions sorted by id, with copies of the replica lists. */
+function observedPartitions(parts: PartitionMetadata[]): ObservedTopic['partitions'] {
+  return parts
+    .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+    .sort((a, b) => a.partition - b.partition);
+}
+
+/** Config entries keyed by name; sorted so equal clusters observe to equal JSON. */
+function observedConfigs(
+  entries: DescribeConfigResponse['resources'][number]['configEntries'],
+): Record<string, ObservedConfig> {
+  const sorted = [...entries].sort((a, b) => (a.configName < b.configName ? -1 : a.configName > b.configName ? 1 : 0));
+  const out: Record<string, ObservedConfig> = {};
+  for (const e of sorted) {
+    out[e.configName] = { value: e.configValue ?? null, source: configSource(e.configSource), sensitive: e.isSensitive };
+  }
+  return out;
+}
+
+/**
+ * DescribeConfigs' configSource as ours. isDefault is not used: it is true only for source 5, so a value from
+ * the broker's static config (4) would look like an override if we went by it.
+ */
+export function configSource(source: number | undefined): ConfigSource {
+  switch (source) {
+    case 1:
+      return 'topic';
+    case 2:
+    case 3:
+    case 4:
+      return 'broker';
+    case 5:
+      return 'default';
+    default:
+      return 'other';
+  }
+}

@@ -1,0 +1,237 @@
+import { ErrorCodes, KafkaformError } from '../errors.js';
+import type { KafkaConnection } from '../kafka/client.js';
+import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
+import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '../kafka/state.js';
+import type { SeedProduceAction } from '../plan/types.js';
+import type { SeedDigest } from '../plan/desired.js';
+import type { SeedSpec, Spec } from '../spec/types.js';
+import { codecOf, compressionUnavailable } from '../kafka/compression.js';
+import { groupRequests, planBatches, startCarry, type BatchPlan } from './batching.js';
+import { compressionOf, entryMessages } from './digest.js';
+import { encodeRecordBatch, type BatchWriter } from '../kafka/record-batch.js';
+import { RecordBatchTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/record-batch-transaction.js';
+import type { SeedMessage } from './types.js';
+
+/** What the seed producer needs besides the action: the connection, the spec (its sources are read again) and the digests planned from. */
+export interface SeedProduceContext {
+  conn: KafkaConnection;
+  spec: Spec;
+  seeds: SeedDigest[];
+  /** Progress lines such as "purchases file:seeds/p.jsonl: 5000/100000 messages"; a throw aborts the entry. */
+  onProgress?: (msg: string) => void;
+}
+
+/** Most messages in one record batch. */
+export const BATCH_MAX_MESSAGES = 20_000;
+/**
+ * Most estimated bytes in one record batch: a batch above the topic's max.message.bytes (1 MiB by
+ * default) is refused, so stay below it (or below the spec's own max.message.bytes for the topic).
+ */
+export const BATCH_MAX_BYTES = 960 * 1024;
+/** Produce requests in flight at once; Kafka keeps idempotent order for up to 5 per partition. */
+const IN_FLIGHT = 4;
+/** How long to wait after the commit until read_committed readers see the entry (normally a few ms). */
+const VISIBLE_TIMEOUT_MS = 10_000;
+/** Broker-side limit for one seed transaction before it is aborted; generous because large seeds take time. */
+const TRANSACTION_TIMEOUT_MS = 120_000;
+
+/** The transactional id of a topic's seed producer: stable, so a crashed earlier attempt is fenced and aborted on init. */
+export function seedTransactionalId(project: string, topic: string): string {
+  return `kafkaform-seed-${project}-${topic}`;
+}
+
+/**
+ * Produces one seed entry exactly once: all its messages and its ledger record in one Kafka transaction.
+ * On any failure the transaction is aborted, so read_committed consumers see none of the entry and no
+ * ledger record exists; the next apply produces it again, without duplicates. Safe to repeat.
+ */
+export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedProduceContext): Promise<void> {
+  const seed = ctx.seeds.find((s) => s.topic === action.topic && s.entryId === action.entryId);
+  if (!seed) {
+    throw new KafkaformError(ErrorCodes.INTERNAL, `seed entry ${action.entryId} of topic ${action.topic} is planned but was not digested`);
+  }
+  if (seed.hash !== action.hash || seed.count !== action.count) {
+    throw new KafkaformError(ErrorCodes.APPLY_FAILED, `seed entry ${action.entryId} of topic ${action.topic} changed since the plan was made`, {
+      hint: 'run `kafkaform plan` again and apply the new plan',
+    });
+  }
+  const unavailable = compressionUnavailable(compressionOf(ctx.spec, seed.topic));
+  if (unavailable) throw new KafkaformError(ErrorCodes.SEED_INVALID, unavailable, { hint: 'use compression: gzip or none' });
+
+  const { conn } = ctx;
+  await ensureStateTopic(conn);
+  let txn: RecordBatchTransaction;
+  try {
+    txn = await RecordBatchTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
+      transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+    });
+  } catch (err) {
+    if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicMissing(seed.topic, err);
+    throw requestFailed('start the seed transaction for', seed.topic, err);
+  }
+  let ends: PartitionEnd[];
+  try {
+    const progress = (acked: number): void => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`);
+    ends = await produceEntry(txn, ctx.spec, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic), progress);
+    await txn.end(true);
+  } catch (err) {
+    // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
+    // transactional id fences and aborts it, and the broker times it out in any case.
+    await txn.end(false).catch(() => undefined);
+    await txn.close();
+    throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
+  }
+  // Committed: from here on nothing may fail the entry; a slow or failed visibility check is only reported.
+  const note = (msg: string): void => {
+    try {
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${msg}`);
+    } catch {
+      // The entry is committed whatever the progress callback does.
+    }
+  };
+  try {
+    if (!(await txn.waitVisible(ends, VISIBLE_TIMEOUT_MS))) note(`committed, not yet visible to read_committed readers after ${VISIBLE_TIMEOUT_MS} ms`);
+  } catch (err) {
+    note(`committed; could not check visibility: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await txn.close();
+  }
+}
+
+/** TOPIC_NOT_FOUND for a seed topic that vanished between plan and apply. */
+function topicMissing(topic: string, cause?: unknown): KafkaformError {
+  return new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${topic}" does not exist in the cluster`, {
+    hint: 'seed topics are created by the same apply; run `kafkaform plan` to see why it is missing',
+    cause,
+  });
+}
+
+/** The ledger record as a message for the state topic's only partition. */
+function ledgerMessage(project: string, seed: SeedDigest): SeedMessage {
+  const rec = seedRecordMessage(seedRecord({ project, topic: seed.topic, entryId: seed.entryId, hash: seed.hash, count: seed.count }));
+  return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition: 0, timestamp: null };
+}
+
+/** The byte limit of one record batch for `topic`: ours, or lower when the spec lowers max.message.bytes. */
+function batchLimit(spec: Spec, topic: string): number {
+  const configured = Number(spec.topics.find((t) => t.name === topic)?.config['max.message.bytes']);
+  return Number.isFinite(configured) && configured > 0 ? Math.min(BATCH_MAX_BYTES, Math.floor(configured * 0.9)) : BATCH_MAX_BYTES;
+}
+
+/** One batch to send: a partition's planned batch plus where its messages come from. */
+interface SendBatch extends BatchPlan {
+  topic: string;
+  source: SeedMessage[];
+}
+
+/**
+ * Produces an entry window by window (see entryMessages), so memory holds one window and the requests in
+ * flight, not the entry. Partitions are added to the transaction before the first batch sent to them; the
+ * ledger record goes last. Returns the offset after the last record written to each partition.
+ */
+async function produceEntry(
+  txn: RecordBatchTransaction,
+  spec: Spec,
+  seed: SeedDigest,
+  ledger: SeedMessage,
+  maxBytes: number,
+  progress: (acked: number) => void,
+): Promise<PartitionEnd[]> {
+  const meta = txn.partitions(seed.topic);
+  if (meta.length === 0) throw topicMissing(seed.topic);
+  const leaders = new Map(meta.map((p) => [p.partitionId, p.leader]));
+  const available = meta.filter((p) => p.leader >= 0).map((p) => p.partitionId).sort((a, b) => a - b);
+  const layout = { count: meta.length, available, stickyStart: Math.floor(Math.random() * Math.max(1, available.length)) };
+  const carry = startCarry(layout);
+  const limits = { maxBytes, maxMessages: BATCH_MAX_MESSAGES };
+  const sender = new Sender(txn, compressionOf(spec, seed.topic), seed.topic, progress);
+  const registered = new Set<number>();
+  let stateRegistered = false;
+  const register = async (partitions: number[]): Promise<void> => {
+    const topics = partitions.length > 0 ? [{ topic: seed.topic, partitions }] : [];
+    if (!stateRegistered) topics.push({ topic: STATE_TOPIC, partitions: [0] });
+    if (topics.length === 0) return;
+    await txn.addPartitions(topics);
+    stateRegistered = true;
+    for (const p of partitions) registered.add(p);
+  };
+  for await (const window of entryMessages(spec, seed)) {
+    const lists = planBatches(window, layout, limits, seed.entryId, carry);
+    // AddPartitionsToTxn must be answered before the first Produce to a partition.
+    await register(lists.flatMap((l, p) => (l.length > 0 && !registered.has(p) ? [p] : [])));
+    for (const r of groupRequests(lists, (p) => leaders.get(p) ?? -1)) {
+      await sender.send(
+        r.leader,
+        r.batches.map((b) => ({ ...b, topic: seed.topic, source: window })),
+      );
+    }
+  }
+  await register([]);
+  const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === 0)?.leader ?? -1;
+  await sender.send(stateLeader, [{ topic: STATE_TOPIC, partition: 0, source: [ledger], indices: [0], baseSequence: 0 }]);
+  return sender.finish();
+}
+
+/**
+ * Encodes and sends Produce requests in order, up to IN_FLIGHT at once, reporting acknowledged seed
+ * messages; after the first failure, send and finish throw it.
+ */
+class Sender {
+  private readonly inflight: Promise<void>[] = [];
+  private failure: { error: unknown } | null = null;
+  private acked = 0;
+  private readonly ends = new Map<string, PartitionEnd>();
+  private readonly writer: BatchWriter;
+  private readonly codec: ReturnType<typeof codecOf>;
+
+  constructor(
+    private readonly txn: RecordBatchTransaction,
+    compression: SeedSpec['compression'],
+    private readonly topic: string,
+    private readonly progress: (acked: number) => void,
+  ) {
+    this.writer = { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true };
+    this.codec = codecOf(compression);
+  }
+
+  /** Encodes one request's batches and sends it; waits while IN_FLIGHT requests are unanswered. */
+  async send(leader: number, sends: SendBatch[]): Promise<void> {
+    if (this.failure) throw this.failure.error;
+    const batches: PartitionBatch[] = [];
+    for (const b of sends) {
+      const records = await encodeRecordBatch(b.source, b.indices, this.writer, b.baseSequence, this.codec.codec, this.codec.compress);
+      batches.push({ topic: b.topic, partition: b.partition, records, messages: b.indices.length });
+    }
+    const seedMessages = sends.filter((b) => b.topic === this.topic).reduce((n, b) => n + b.indices.length, 0);
+    this.inflight.push(
+      this.txn
+        .produce(leader, batches)
+        .then(
+          (written) => {
+            for (const e of written) this.ends.set(`${e.topic}\u0000${e.partition}`, e);
+            this.acked += seedMessages;
+            // After a failure the entry is being aborted: reporting more progress would mislead. A throwing
+            // progress callback aborts the entry at once, before another answer can report progress again.
+            if (seedMessages > 0 && !this.failure) {
+              try {
+                this.progress(this.acked);
+              } catch (error) {
+                this.failure ??= { error };
+              }
+            }
+          },
+          (error: unknown) => {
+            this.failure ??= { error };
+          },
+        ),
+    );
+    if (this.inflight.length >= IN_FLIGHT) await this.inflight.shift();
+  }
+
+  /** Waits for every request; the offsets after the last record written to each partition. */
+  async finish(): Promise<PartitionEnd[]> {
+    await Promise.all(this.inflight);
+    if (this.failure) throw this.failure.error;
+    return [...this.ends.values()];
+  }
+}
