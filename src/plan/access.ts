@@ -57,13 +57,7 @@ function planAcls(desired: Desired, observed: Observed, options: PlanOptions, ou
       const action: AclDeleteAction = { kind: 'acl.delete', binding: strip(b), reason: `created by project ${spec.project}, no longer in the spec` };
       out.actions.push(action);
     } else {
-      out.diagnostics.push({
-        code: DiagnosticCodes.DELETE_NOT_ALLOWED,
-        severity: 'warning',
-        subject: `acl ${key}`,
-        message: `ACL ${describeBinding(b)} was created by project ${spec.project} and is no longer in the spec; it is kept`,
-        hint: 'it would be deleted with --allow-delete or allowDelete: true',
-      });
+      out.diagnostics.push(kept(`acl ${key}`, `ACL ${describeBinding(b)}`, spec.project));
     }
   }
 }
@@ -123,15 +117,20 @@ function planUsers(desired: Desired, observed: Observed, options: PlanOptions, o
       const action: UserDeleteAction = { kind: 'user.delete', user: name, mechanisms, reason: `created by project ${spec.project}, no longer in the spec` };
       out.actions.push(action);
     } else {
-      out.diagnostics.push({
-        code: DiagnosticCodes.DELETE_NOT_ALLOWED,
-        severity: 'warning',
-        subject: `user ${name}`,
-        message: `user ${name} was created by project ${spec.project} and is no longer in the spec; it is kept`,
-        hint: 'it would be deleted with --allow-delete or allowDelete: true',
-      });
+      out.diagnostics.push(kept(`user ${name}`, `user ${name}`, spec.project));
     }
   }
+}
+
+/** DELETE_NOT_ALLOWED: something this project created is no longer declared and deletion was not opted into. */
+function kept(subject: string, what: string, project: string): Diagnostic {
+  return {
+    code: DiagnosticCodes.DELETE_NOT_ALLOWED,
+    severity: 'warning',
+    subject,
+    message: `${what} was created by project ${project} and is no longer in the spec; it is kept`,
+    hint: 'it would be deleted with --allow-delete or allowDelete: true',
+  };
 }
 
 function create(b: AclBinding, reason: string): AclCreateAction {

@@ -46,7 +46,8 @@ export function orderActions(g: ActionGroups): Action[] {
     ...byTopic(g.reassigns),
     // 6b. Users before ACLs, and both after topic creates: a binding may name a new topic, and a user's
     //     first connection should find its permissions in place.
-    ...ofKinds(g.access, 'user.create', 'user.update'),
+    ...ofKinds(g.access, 'user.create'),
+    ...ofKinds(g.access, 'user.update'),
     ...ofKinds(g.access, 'acl.create'),
     // 7. Seeds after every topic change: a seed for a topic being created comes after its create,
     //    and messages land on the final partition count.
