@@ -3,7 +3,7 @@ import { aclKey, type AclBinding } from '../../../src/plan/acl-binding.js';
 import { plan } from '../../../src/plan/planner.js';
 import { renderPlanMarkdown } from '../../../src/plan/render-markdown.js';
 import { renderPlanText } from '../../../src/plan/render-text.js';
-import type { AclSpec, UserSpec } from '../../../src/spec/access.js';
+import type { AclSpec, UserSpec } from '../../../src/spec/types.js';
 import { cluster, desired, observed, options, pos, spec } from './builders.js';
 
 // The pure planner of `acls:` and `users:`: creates, ownership-guarded deletes with opt-in, rotation only when
