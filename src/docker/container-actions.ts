@@ -11,6 +11,7 @@ import type { Spec } from '../spec/types.js';
 import { containerFailed, dockerError, statusOf } from './client.js';
 import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from '../plan/desired-containers.js';
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from './images.js';
+import type { MadeByRun } from './made.js';
 import { assertPortsFree } from './ports.js';
 import { ensureSecurityMaterial } from '../security/material.js';
 import { kafkaNodeProperties, resolveNetwork } from '../plan/kafka-node-config.js';
@@ -31,6 +32,8 @@ export interface ContainerExecContext {
   readyTimeoutMs?: number;
   /** Bound on an image pull; default 300 s. */
   pullTimeoutMs?: number;
+  /** Where the run records the containers, volumes and networks it creates (removed again if the run fails starting them). */
+  made?: MadeByRun;
 }
 
 /** The actions these executors carry out (each executor is safe to repeat: it first looks at what exists). */
@@ -182,6 +185,10 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
     docker,
     desiredVolumes(ctx.spec, ctx.engine).filter((v) => d.volumes.includes(v.name)),
   );
+  if (ctx.made) {
+    ctx.made.volumes.push(...madeVolumes);
+    ctx.made.network ||= madeNetwork;
+  }
   let created = false;
   try {
     await waitDependencies(ctx, d);
@@ -190,6 +197,7 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
       throw dockerError(docker, err, `create container ${d.name}`);
     });
     created = true;
+    ctx.made?.containers.push(d.name);
     await copySecurityFiles(ctx, d, container);
     await container.start().catch((err: unknown) => {
       throw dockerError(docker, err, `start container ${d.name}`);
@@ -198,6 +206,7 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
     if (created) await stopAndRemove(docker, d.name, null).catch(() => undefined);
     await removeVolumes(docker, madeVolumes).catch(() => undefined);
     if (madeNetwork) await removeIdleNetworks(docker, ctx.spec.project).catch(() => undefined);
+    if (ctx.made) forget(ctx.made, created ? [d.name] : [], madeVolumes);
     throw err;
   }
   await assertNotDead(ctx, d.name);
@@ -216,6 +225,12 @@ async function copySecurityFiles(ctx: ContainerExecContext, d: DesiredContainer,
   await container.putArchive(archive, { path: '/' }).catch((err: unknown) => {
     throw dockerError(ctx.docker, err, `copy the security files into ${d.name}`);
   });
+}
+
+/** Drops entries already removed from the run's ledger. */
+function forget(made: MadeByRun, containers: string[], volumes: string[]): void {
+  made.containers = made.containers.filter((c) => !containers.includes(c));
+  made.volumes = made.volumes.filter((v) => !volumes.includes(v));
 }
 
 /** A container that already exited with a failure right after start is reported with its logs. */
