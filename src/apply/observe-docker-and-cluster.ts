@@ -87,7 +87,15 @@ export function kafkaContainersPlanned(spec: Spec, docker: ObservedDocker, optio
 }
 
 /** Errors of a cluster that is there but does not (fully) answer: unreachable, a failed or a stalled request. */
-const CLUSTER_FAILURES = new Set<string>([ErrorCodes.CLUSTER_UNREACHABLE, ErrorCodes.KAFKA_REQUEST_FAILED, ErrorCodes.KAFKA_TIMEOUT]);
+// A refusal of the credentials (KF204, KF205) counts too: nodes about to be recreated with new ones (a security
+// change) are planned, not blocked.
+const CLUSTER_FAILURES = new Set<string>([
+  ErrorCodes.CLUSTER_UNREACHABLE,
+  ErrorCodes.KAFKA_REQUEST_FAILED,
+  ErrorCodes.KAFKA_TIMEOUT,
+  ErrorCodes.CLUSTER_AUTH_FAILED,
+  ErrorCodes.CLUSTER_TLS_FAILED,
+]);
 
 /**
  * True when every declared Kafka node's container is running, so the cluster can answer in full (a config
