@@ -20,6 +20,8 @@ export interface ChangeOptions extends SpecOptions {
   noAdopt?: boolean;
   /** Adopt declared topics owned by another project instead of refusing (`--take-ownership`). */
   takeOwnership?: boolean;
+  /** Set every declared SCRAM user's password again (`--rotate-passwords`). */
+  rotatePasswords?: boolean;
 }
 
 /** Options of down(). */

@@ -10,6 +10,7 @@ import {
 } from '../docker/container-actions.js';
 import type { MadeByRun } from '../docker/made.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
+import { createBindings, deleteBindings, deleteUsers, setUsers, type AccessExecContext } from '../kafka/access-execute.js';
 import { adoptTopics } from '../kafka/adopt.js';
 import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
 import { executeClusterWait } from '../kafka/readiness.js';
@@ -24,6 +25,7 @@ import {
   type TopicAction,
   type TopicExecContext,
 } from '../kafka/topic-actions.js';
+import type { AccessAction } from '../plan/access-types.js';
 import type { Observed } from '../plan/observed.js';
 import type { Action, ActionKind, ActionResult, ClusterWaitAction, SeedProduceAction } from '../plan/types.js';
 import { executeSeedProduce } from '../seed/produce.js';
@@ -82,6 +84,11 @@ export const executors: Executors = {
   'topic.delete': topics('delete topic', deleteTopics),
   'topic.adopt': topics('adopt topic', adoptTopics),
   'seed.produce': { batch: false, run: produceSeed },
+  'acl.create': access(createBindings),
+  'acl.delete': access(deleteBindings),
+  'user.create': access(setUsers),
+  'user.update': access(setUsers),
+  'user.delete': access(deleteUsers),
 };
 
 /** The executor of an action's kind (the registry is keyed by kind, so the entry takes that action). */
@@ -169,6 +176,11 @@ function topicContext(run: ExecRun): TopicExecContext {
     onProgress: run.onProgress,
     reassignTimeoutMs: run.reassignTimeoutMs,
   };
+}
+
+/** An ACL or user executor: one request per step (CreateAcls, DeleteAcls, AlterUserScramCredentials). */
+function access<A extends AccessAction>(execute: (actions: A[], ctx: AccessExecContext) => Promise<Outcomes<A>>): BatchExecutor<A> {
+  return { batch: true, run: (actions, run) => execute(actions, { conn: run.link.connection(), spec: run.spec, onProgress: run.onProgress }) };
 }
 
 /** cluster.wait: a Kafka action (the cluster answers); the Docker side only tells which node containers to watch. */

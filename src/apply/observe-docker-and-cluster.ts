@@ -75,7 +75,8 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 /** What the Kafka observer looks at in full: the declared topics, the project's own, and the broker's config names when the spec uses keys the catalogue lacks. */
 export function observeScope(spec: Spec): ObserveScope {
   const configNames = spec.topics.some((t) => Object.keys(t.config).some((k) => !isCatalogued(k)));
-  return { topics: spec.topics.map((t) => t.name), project: spec.project, configNames };
+  const access = { acls: (spec.acls?.length ?? 0) > 0, users: (spec.users?.length ?? 0) > 0 };
+  return { topics: spec.topics.map((t) => t.name), project: spec.project, configNames, ...access };
 }
 
 /** True when the planner would create, start or recreate a Kafka node (the cluster is missing or down). */

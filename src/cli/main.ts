@@ -47,6 +47,7 @@ interface PlanCliFlags {
   adopt?: boolean;
   takeOwnership?: boolean;
   allow?: LintCode[];
+  rotatePasswords?: boolean;
 }
 
 /** Flags of `apply` as commander parses them. */
@@ -58,6 +59,7 @@ interface ApplyCliFlags {
   adopt?: boolean;
   takeOwnership?: boolean;
   allow?: LintCode[];
+  rotatePasswords?: boolean;
 }
 
 /** What a run decided as it went: the exit code, and whether the command's parsed options asked for JSON. */
@@ -121,6 +123,7 @@ function program(state: RunState, onDeadline: (err: KafkaformError) => void): Co
     .option('-o, --out <file>', 'save the plan; `kafkaform apply <file>` applies exactly it, or refuses if stale')
     .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
     .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .option('--rotate-passwords', 'set the declared password of every declared SCRAM user again (passwords cannot be read back)')
     .action((o: PlanCliFlags) =>
       run(() =>
         runPlan(globals(), {
@@ -134,6 +137,7 @@ function program(state: RunState, onDeadline: (err: KafkaformError) => void): Co
           out: o.out,
           noAdopt: o.adopt === false,
           takeOwnership: !!o.takeOwnership,
+          rotatePasswords: !!o.rotatePasswords,
         }),
       )(),
     );
@@ -149,6 +153,7 @@ function program(state: RunState, onDeadline: (err: KafkaformError) => void): Co
     .option('--allow <codes>', 'opt into safety-lint refusals for every topic, e.g. --allow L001,L002 (repeatable)', parseAllow)
     .option('--no-adopt', 'do not record ownership of declared topics created outside kafkaform')
     .option('--take-ownership', 'adopt declared topics owned by another project instead of refusing')
+    .option('--rotate-passwords', 'set the declared password of every declared SCRAM user again (passwords cannot be read back)')
     .action((planFile: string | undefined, o: ApplyCliFlags) =>
       run(() =>
         runApply(globals(), {
@@ -159,6 +164,7 @@ function program(state: RunState, onDeadline: (err: KafkaformError) => void): Co
           allow: o.allow ?? [],
           noAdopt: o.adopt === false,
           takeOwnership: !!o.takeOwnership,
+          rotatePasswords: !!o.rotatePasswords,
           planFile,
         }),
       )(),

@@ -43,6 +43,7 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>)
     allow: flags.allow ?? [],
     noAdopt: Boolean(flags.noAdopt),
     takeOwnership: Boolean(flags.takeOwnership),
+    rotatePasswords: Boolean(flags.rotatePasswords),
     now: Date.now(),
   };
   // The Kafka and Docker sides are imported here, not at the top, so `validate` never loads kafkajs or dockerode.

@@ -37,7 +37,10 @@ export function createStepPrinter(opts: { tty: boolean; color: boolean; write: (
 
 /** "  ✓ 1000 × topic.create: a, b, c and 997 more (2.1s)": one line for a batch of one kind. */
 function batchLine(rs: ActionResult[], c: ReturnType<typeof pc.createColors>): string {
-  const subjects = rs.map((r) => ('topic' in r.action ? r.action.topic : 'name' in r.action ? r.action.name : r.action.kind));
+  const subjects = rs.map((r) => {
+    const a = r.action;
+    return 'topic' in a ? a.topic : 'name' in a ? a.name : 'user' in a ? a.user : 'binding' in a ? `${a.binding.principal} ${a.binding.operation} ${a.binding.name}` : a.kind;
+  });
   const shown = subjects.slice(0, 3).join(', ') + (subjects.length > 3 ? ` and ${subjects.length - 3} more` : '');
   // A batch's steps finish together, each carrying the batch's time: the longest is the batch's.
   const ms = Math.max(...rs.map((r) => r.durationMs));

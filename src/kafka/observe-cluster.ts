@@ -5,13 +5,14 @@ import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { supportsIncrementalAlterConfigs } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './client.js';
+import { observeAccess, type AccessScope } from './observe-access.js';
 import { noteStateTopicExists, readState, type ClusterState } from './state.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
 const ATTEMPTS = 3;
 
 /** Which topics to observe in full; every other topic is listed by name (and partitions, from the same Metadata). */
-export interface ObserveScope {
+export interface ObserveScope extends AccessScope {
   /** Topics the spec declares. */
   topics: readonly string[];
   /** The spec's project: topics it owns (from the state topic) are observed in full too. */
@@ -76,7 +77,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   // Owned topics the spec no longer declares: planned for deletion or kept, so observed like declared ones.
   const scoped = new Set(declared);
   const owned = scope.project === undefined ? [] : names.filter((t) => state.owners[t] === scope.project && !scoped.has(t));
-  const [ownedConfigs, ownedReassigning] = await Promise.all([describe(owned), reassignments(owned)]);
+  const [ownedConfigs, ownedReassigning, access] = await Promise.all([describe(owned), reassignments(owned), observeAccess(conn, scope, state)]);
 
   const configsByTopic = new Map([...configs, ...ownedConfigs].map((r) => [r.resourceName, r.configEntries]));
   const topics: ObservedTopic[] = names.map((name) => ({
@@ -94,6 +95,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
     seeds: state.seeds,
     reassigning: [...new Set([...reassigning, ...ownedReassigning])].sort(),
     incrementalAlterConfigs: incremental,
+    ...access,
   };
   if (scope.configNames) {
     const any = configs[0];

@@ -1,6 +1,7 @@
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SeedRecord } from '../plan/observed.js';
 import { STATE_TOPIC } from '../plan/state-topic.js';
+import { foldAccessRecord, type AccessState } from './access-state.js';
 import type { KafkaConnection } from './client.js';
 import { requestFailed } from './errors.js';
 import { readAll } from './fetch.js';
@@ -28,6 +29,8 @@ export interface ClusterState {
   owners: Record<string, string>;
   /** Sorted by project, topic, entryId. */
   seeds: SeedRecord[];
+  /** ACL and user records (every project's); absent when none was read. */
+  access?: AccessState;
 }
 
 /** The state-topic key of a topic's ownership record. */
@@ -103,9 +106,11 @@ export function parseState(records: Iterable<{ key: Buffer | string | null; valu
   }
   const owners: Record<string, string> = {};
   const seeds: SeedRecord[] = [];
+  const access: AccessState = { aclOwners: {}, users: {} };
   for (const [key, v] of latest) {
     if (!v || typeof v !== 'object') continue;
     const o = v as Record<string, unknown>;
+    if (foldAccessRecord(key, o, access)) continue;
     if (o.kind === 'topic' && typeof o.project === 'string' && typeof o.topic === 'string' && key === ownershipKey(o.topic)) {
       owners[o.topic] = o.project;
     } else if (
@@ -127,7 +132,8 @@ export function parseState(records: Iterable<{ key: Buffer | string | null; valu
     }
   }
   seeds.sort((a, b) => cmp(a.project, b.project) || cmp(a.topic, b.topic) || cmp(a.entryId, b.entryId));
-  return { owners: sortKeys(owners), seeds };
+  const anyAccess = Object.keys(access.aclOwners).length > 0 || Object.keys(access.users).length > 0;
+  return { owners: sortKeys(owners), seeds, ...(anyAccess ? { access } : {}) };
 }
 
 /** Reads the whole state topic (committed records only); a missing topic means no state yet, not an error. */

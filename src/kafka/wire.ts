@@ -1,5 +1,6 @@
-// Kafka protocol primitives for the requests kafkajs lacks and we encode ourselves (non-flexible versions only:
-// kafkajs frames requests with header v1). Pure: bytes in, bytes out.
+// Kafka protocol primitives for the requests kafkajs lacks and we encode ourselves. kafkajs frames requests with
+// header v1; the compact (flexible-version) primitives serve APIs that exist only in flexible versions, whose
+// bodies then start with the header v2 tagged fields (see scram-protocol.ts). Pure: bytes in, bytes out.
 
 /** INT8. */
 export function int8(v: number): Buffer {
@@ -37,6 +38,31 @@ export function nullableString(s: string | null): Buffer {
 export function array<T>(items: readonly T[], encode: (item: T) => Buffer[]): Buffer[] {
   return [int32(items.length), ...items.flatMap(encode)];
 }
+
+/** UNSIGNED_VARINT: 7 bits a byte, low bits first, high bit set on every byte but the last. */
+export function uvarint(v: number): Buffer {
+  const bytes: number[] = [];
+  let n = v >>> 0;
+  while (n >= 0x80) {
+    bytes.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  bytes.push(n);
+  return Buffer.from(bytes);
+}
+
+/** COMPACT_BYTES: UNSIGNED_VARINT length + 1, then the bytes. */
+export function compactBytes(b: Buffer): Buffer {
+  return Buffer.concat([uvarint(b.length + 1), b]);
+}
+
+/** COMPACT_STRING: COMPACT_BYTES of the UTF-8 text. */
+export function compactString(s: string): Buffer {
+  return compactBytes(Buffer.from(s, 'utf8'));
+}
+
+/** An empty tagged-field section (TAG_BUFFER with no fields). */
+export const NO_TAGS = Buffer.from([0]);
 
 /** A bounds-checked big-endian reader of a response body; `what` names the response in errors. */
 export class Reader {
@@ -92,6 +118,47 @@ export class Reader {
     const s = this.buf.toString('utf8', this.pos, this.pos + len);
     this.pos += len;
     return s;
+  }
+
+  /** UNSIGNED_VARINT (at most 5 bytes). */
+  uvarint(): number {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const b = this.take(1, (at) => this.buf[at]!);
+      v += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return v;
+    }
+    throw new Error(`${this.what} has an overlong varint`);
+  }
+
+  /** COMPACT_NULLABLE_STRING: length + 1 as UNSIGNED_VARINT, 0 for null. */
+  compactNullableString(): string | null {
+    const n = this.uvarint();
+    if (n === 0) return null;
+    return this.take(n - 1, (at) => this.buf.toString('utf8', at, at + n - 1));
+  }
+
+  /** COMPACT_STRING: a null is a malformed body. */
+  compactString(): string {
+    const s = this.compactNullableString();
+    if (s === null) throw new Error(`${this.what} has a null where a string belongs`);
+    return s;
+  }
+
+  /** COMPACT_ARRAY: count + 1 as UNSIGNED_VARINT (0, a null array, reads as empty), then each element. */
+  compactArray<T>(read: (r: this) => T): T[] {
+    const out: T[] = [];
+    for (let i = this.uvarint() - 1; i > 0; i--) out.push(read(this));
+    return out;
+  }
+
+  /** TAG_BUFFER: skips every tagged field (none is one we know). */
+  tags(): void {
+    for (let n = this.uvarint(); n > 0; n--) {
+      this.uvarint();
+      const size = this.uvarint();
+      this.take(size, () => undefined);
+    }
   }
 
   /** Throws when bytes are left over: the body is longer than the version we decode. */

@@ -39,6 +39,8 @@ export interface PlanOptions {
   noAdopt?: boolean;
   /** --take-ownership: a declared topic owned by another project is adopted instead of being a plan error. */
   takeOwnership?: boolean;
+  /** --rotate-passwords: set the declared password of every declared SCRAM user that exists (once per run: keyed by `now`). */
+  rotatePasswords?: boolean;
   /** Epoch ms the plan is made at, for time-based findings (seed timestamps past retention); skipped when absent. */
   now?: number;
 }

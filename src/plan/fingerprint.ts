@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { aclKey } from './acl-binding.js';
 import type { Observed, ObservedCluster, ObservedTopic } from './observed.js';
 import type { Action, Plan } from './types.js';
 
@@ -22,6 +23,13 @@ function subjects(a: Action): string[] {
       return [`topic:${a.topic}`, `seed:${a.topic}/${a.entryId}`];
     case 'topic.reassign':
       return [`topic:${a.topic}`, 'brokers'];
+    case 'acl.create':
+    case 'acl.delete':
+      return [`acl:${aclKey(a.binding)}`];
+    case 'user.create':
+    case 'user.update':
+    case 'user.delete':
+      return [`user:${a.user}`];
     default:
       return [`topic:${a.topic}`];
   }
@@ -60,6 +68,10 @@ function subjectState(key: string, observed: Observed, topics: Map<string, Obser
     const [topic, entryId] = splitOnce(rest, '/');
     return cluster?.seeds.find((s) => s.topic === topic && s.entryId === entryId && s.project === project)?.hash ?? null;
   }
+  if (kind === 'acl') {
+    return { present: cluster?.acls?.some((b) => aclKey(b) === rest) ?? false, owner: cluster?.aclOwners?.[rest] ?? null };
+  }
+  if (kind === 'user') return { credentials: cluster?.scramUsers?.[rest] ?? [], record: cluster?.userOwners?.[rest] ?? null };
   if (kind === 'container') {
     const c = observed.docker?.containers.find((x) => x.name === rest);
     return c ? { state: c.state === 'running' ? 'running' : 'stopped', configHash: c.configHash, project: c.project } : 'absent';

@@ -1,3 +1,5 @@
+import type { ObservedAccess } from './access-types.js';
+
 /** What exists now, as observed at the edges (Docker, Kafka). Plain data: the planner's second input. */
 export interface Observed {
   /** The cluster as seen through the admin API; null when it does not exist yet (its containers are planned). */
@@ -55,7 +57,7 @@ export interface ObservedBroker {
 }
 
 /** The cluster as the admin API shows it. */
-export interface ObservedCluster {
+export interface ObservedCluster extends ObservedAccess {
   /** Sorted by nodeId. */
   brokers: ObservedBroker[];
   /** Sorted by name. */

@@ -1,3 +1,4 @@
+import { planAccess } from './access.js';
 import { planContainers, type ContainersPlan } from './containers.js';
 import type { Desired, PlanOptions } from './desired.js';
 import { lint, moveBytes } from './lint.js';
@@ -43,7 +44,8 @@ export function planWithContainers(desired: Desired, observed: Observed, options
     if (bytes !== null) r.moveBytes = bytes;
   }
   const seeds = planSeeds(desired, observed, options);
-  diagnostics.push(...topics.diagnostics, ...seeds.diagnostics);
+  const access = planAccess(desired, observed, options);
+  diagnostics.push(...topics.diagnostics, ...seeds.diagnostics, ...access.diagnostics);
 
   const actions = orderActions({
     containers: containers.actions,
@@ -54,6 +56,7 @@ export function planWithContainers(desired: Desired, observed: Observed, options
     reassigns: topics.reassigns,
     seeds: seeds.actions,
     topicDeletes: topics.deletes,
+    access: access.actions,
   });
   // The safety lint is a separate pass over the same inputs; it only adds diagnostics.
   diagnostics.push(...lint(desired, observed, options, actions));

@@ -1,4 +1,5 @@
 import { formatBytes, plural } from '../words.js';
+import { describeAccessAction } from './render-access.js';
 import type { ConfigSource } from './observed.js';
 import type { Action, ConfigChange } from './types.js';
 
@@ -51,6 +52,8 @@ export function describeAction(a: Action): ActionLine[] {
       return [{ symbol: '⇢', text: `adopt topic ${a.topic} (${a.reason})` }];
     case 'seed.produce':
       return [{ symbol: '+', text: `seed ${a.topic}: ${plural(a.count, 'message')} (${seedOrigin(a)})` }];
+    default:
+      return describeAccessAction(a);
   }
 }
 

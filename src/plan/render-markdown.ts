@@ -5,7 +5,7 @@ import { countAdopts, isClusterStep } from './summary.js';
 import type { Action, Plan } from './types.js';
 
 /** Actions that lose data or take something away: flagged in pull-request comments. */
-const DESTRUCTIVE = new Set<Action['kind']>(['topic.delete', 'container.remove']);
+const DESTRUCTIVE = new Set<Action['kind']>(['topic.delete', 'container.remove', 'acl.delete', 'user.delete']);
 
 /** True when an action loses data or removes something. */
 export function isDestructive(a: Action): boolean {

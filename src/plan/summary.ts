@@ -15,6 +15,11 @@ export const SUMMARY_BUCKET: Record<ActionKind, keyof PlanSummary | null> = {
   'cluster.wait': null,
   // Adoption changes no topic, only who owns it: counted on its own ("N to adopt"), see countAdopts.
   'topic.adopt': null,
+  'acl.create': 'create',
+  'acl.delete': 'delete',
+  'user.create': 'create',
+  'user.update': 'change',
+  'user.delete': 'delete',
 };
 
 /** Adoptions in a plan, for the "N to adopt" part of the summary line. */
@@ -32,7 +37,7 @@ export function summarize(actions: Action[]): PlanSummary {
   return s;
 }
 
-/** Topic and seed steps: the ones that depend on what the cluster holds (provisional while it is down). */
+/** Topic, seed, ACL and user steps: the ones that depend on what the cluster holds (provisional while it is down). */
 export function isClusterStep(a: { kind: string }): boolean {
-  return a.kind.startsWith('topic.') || a.kind === 'seed.produce';
+  return a.kind.startsWith('topic.') || a.kind === 'seed.produce' || a.kind.startsWith('acl.') || a.kind.startsWith('user.');
 }

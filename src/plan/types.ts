@@ -1,4 +1,5 @@
 import type { SourcePos } from '../errors.js';
+import type { AccessAction } from './access-types.js';
 import type { LintCode } from './lint-codes.js';
 import type { ConfigSource } from './observed.js';
 
@@ -167,7 +168,8 @@ export type Action =
   | TopicReassignAction
   | TopicDeleteAction
   | TopicAdoptAction
-  | SeedProduceAction;
+  | SeedProduceAction
+  | AccessAction;
 
 /** The discriminant of Action. */
 export type ActionKind = Action['kind'];
@@ -188,6 +190,8 @@ export const DiagnosticCodes = {
   OWNED_BY_OTHER_PROJECT: 'P012',
   UNKNOWN_TOPIC_CONFIG: 'P013',
   CONFIG_FULL_REPLACE: 'P014',
+  NO_AUTHORIZER: 'P030',
+  USER_PASSWORD_UNCHECKED: 'P031',
   SEED_MESSAGE_TOO_LARGE: 'P020',
   SEED_OLDER_THAN_RETENTION: 'P021',
   BROKER_REFUSES: 'P022',

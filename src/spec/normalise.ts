@@ -1,3 +1,4 @@
+import { normaliseAcls, normaliseUsers } from './access.js';
 import { normaliseCluster } from './cluster.js';
 import { asMap, asString, type SpecContext } from './context.js';
 import { normaliseContainers } from './containers.js';
@@ -20,6 +21,8 @@ export function normaliseSpec(ctx: SpecContext, data: unknown, absFile: string):
   const topics = withIncludedTopics(ctx, normaliseTopics(ctx, root.topics), root.include);
   checkTopicConfigsForImage(ctx, containers?.kafka ?? null, topics);
   const seeds = normaliseSeeds(ctx, root.seed, topics);
+  const acls = normaliseAcls(ctx, root.acls);
+  const users = normaliseUsers(ctx, root.users);
   return {
     version: 1,
     project,
@@ -29,5 +32,7 @@ export function normaliseSpec(ctx: SpecContext, data: unknown, absFile: string):
     containers,
     seeds,
     allowDelete: root.allowDelete === true,
+    ...(acls.length > 0 ? { acls } : {}),
+    ...(users.length > 0 ? { users } : {}),
   };
 }

@@ -45,6 +45,7 @@ export function compiledSchema(): { schema: SchemaNode; validate: ValidateFuncti
 export function isSecretPath(path: DocPath): boolean {
   return (
     (path[0] === 'cluster' && path[1] === 'sasl') ||
+    (path[0] === 'users' && path[2] === 'password') ||
     (path[0] === 'containers' && path[1] === 'services' && path[3] === 'env') ||
     (path[0] === 'containers' && path[1] === 'kafka' && path[2] === 'security' && path[3] === 'admin' && path[4] === 'password')
   );

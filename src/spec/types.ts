@@ -1,5 +1,6 @@
 import type { Problem, SourcePos } from '../errors.js';
 import type { LintCode } from '../plan/lint-codes.js';
+import type { AclBinding } from '../plan/acl-binding.js';
 
 /** The validated, normalised spec: what the user wants. Config values are in Kafka's units (ms, bytes), as strings. */
 export interface Spec {
@@ -17,6 +18,10 @@ export interface Spec {
   seeds: SeedSpec[];
   /** Spec-level opt-in to delete topics this project created and no longer declares (`allowDelete: true`). */
   allowDelete: boolean;
+  /** Declared ACL bindings (one per operation), in source order; absent or empty: the spec manages no ACLs. */
+  acls?: AclSpec[];
+  /** Declared SCRAM users, sorted by name; absent or empty: the spec manages no users. */
+  users?: UserSpec[];
   /** Findings that do not make the spec invalid (topic configs the catalogue lacks: the broker decides), in source order. */
   warnings?: Problem[];
 }
@@ -208,4 +213,25 @@ export interface SeedMessageSpec {
   partition: number | null;
   /** Epoch ms, or null for "now". */
   timestamp: number | null;
+}
+
+/** One declared ACL binding (an `acls:` entry lists operations; each becomes one binding) and where it was written. */
+export interface AclSpec extends AclBinding {
+  /** Position of the operation in the entry's list. */
+  pos: SourcePos;
+}
+
+/** A SCRAM mechanism of the `users:` section. */
+export type ScramMechanism = 'scram-sha-256' | 'scram-sha-512';
+
+/** One declared SCRAM user. `password` is secret: never printed, logged, planned or stored. */
+export interface UserSpec {
+  name: string;
+  mechanism: ScramMechanism;
+  /** 4096..16384 (Kafka's bounds). */
+  iterations: number;
+  password: string;
+  /** Rotation marker: when it differs from the one recorded at the last password change, the password is set again. */
+  rotate: string | null;
+  pos: SourcePos;
 }

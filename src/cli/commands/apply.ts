@@ -21,6 +21,8 @@ export interface ApplyFlags {
   allow?: LintCode[];
   noAdopt?: boolean;
   takeOwnership?: boolean;
+  /** --rotate-passwords: set every declared SCRAM user's password again. */
+  rotatePasswords?: boolean;
   /** A plan saved with `plan -o`: apply exactly its actions, or refuse when it is stale. */
   planFile?: string;
 }
@@ -28,7 +30,7 @@ export interface ApplyFlags {
 /** `kafkaform apply`: plan, confirm, execute, re-observe; exit 1 unless the cluster converged. */
 export async function runApply(g: GlobalOptions, f: ApplyFlags): Promise<number> {
   if (f.planFile !== undefined) return runSavedApply(g, f, f.planFile);
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership });
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership, rotatePasswords: f.rotatePasswords });
   try {
     return await planConfirmApply(session, g, f, 'Do you want to perform these actions?');
   } finally {

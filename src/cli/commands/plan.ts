@@ -24,6 +24,8 @@ export interface PlanFlags {
   out?: string;
   noAdopt?: boolean;
   takeOwnership?: boolean;
+  /** --rotate-passwords: set every declared SCRAM user's password again. */
+  rotatePasswords?: boolean;
 }
 
 /** `kafkaform plan`: prints the plan (text rendered from the same object --json prints), and saves it with -o. */
@@ -33,7 +35,7 @@ export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
     throw new KafkaformError(ErrorCodes.USAGE, `unknown plan format "${format}"`, { hint: 'use --format text, json or markdown' });
   }
   // plan never produces: seed messages are checked and hashed, not kept.
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership });
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership, rotatePasswords: f.rotatePasswords });
   const progress = createProgress({ quiet: format !== 'text', color: g.color });
   try {
     progress.update('observing Docker and the cluster');

@@ -13,6 +13,7 @@ import {
   observedFromDesired,
   observedTopic,
   options,
+  pos,
   seedRecord,
   seedSpec,
   spec,
@@ -212,5 +213,36 @@ export const cases: GoldenCase[] = [
       }),
     ),
     options: options({ noAdopt: false }),
+  },
+  {
+    // ACLs and SCRAM users: a missing binding and user are created, a rotate marker sets a password again,
+    // a binding and a user this project created are deleted (opted in), foreign ones are left alone.
+    name: 'access',
+    desired: desired(
+      spec({
+        acls: [
+          { resourceType: 'topic', name: 'orders', pattern: 'literal', principal: 'User:alice', host: '*', operation: 'write', permission: 'allow', pos: pos(12, 19) },
+          { resourceType: 'group', name: 'billing-', pattern: 'prefixed', principal: 'User:billing', host: '*', operation: 'read', permission: 'allow', pos: pos(16, 19) },
+        ],
+        users: [
+          { name: 'alice', mechanism: 'scram-sha-512', iterations: 8192, password: 'golden-secret-1', rotate: null, pos: pos(4) },
+          { name: 'billing', mechanism: 'scram-sha-256', iterations: 4096, password: 'golden-secret-2', rotate: '2026-12', pos: pos(6) },
+        ],
+      }),
+    ),
+    observed: observed(
+      cluster({
+        acls: [
+          { resourceType: 'group', name: 'billing-', pattern: 'prefixed', principal: 'User:billing', host: '*', operation: 'read', permission: 'allow' },
+          { resourceType: 'topic', name: 'orders', pattern: 'literal', principal: 'User:old-app', host: '*', operation: 'read', permission: 'allow' },
+          { resourceType: 'cluster', name: 'kafka-cluster', pattern: 'literal', principal: 'User:ops', host: '*', operation: 'alter', permission: 'allow' },
+        ],
+        aclOwners: { '["topic","literal","orders","User:old-app","*","read","allow"]': 'shop' },
+        scramUsers: { billing: [{ mechanism: 'scram-sha-256', iterations: 4096 }], 'old-app': [{ mechanism: 'scram-sha-512', iterations: 8192 }], admin: [{ mechanism: 'scram-sha-512', iterations: 4096 }] },
+        userOwners: { billing: { project: 'shop', rotate: '2026-11', rotatedRun: null }, 'old-app': { project: 'shop', rotate: null, rotatedRun: null } },
+      }),
+    ),
+    options: options({ allowDelete: true }),
+    verbose: true,
   },
 ];

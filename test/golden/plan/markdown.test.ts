@@ -10,7 +10,7 @@ import { cases } from './cases.js';
 // UPDATE_GOLDEN=1 rewrites the expected files; review the diff before committing it.
 const here = dirname(fileURLToPath(import.meta.url));
 const update = process.env.UPDATE_GOLDEN === '1';
-const MARKDOWN_CASES = ['shop-changes', 'adopt', 'lint', 'unknown-cluster', 'refusals', 'no-changes', 'many-unmanaged'];
+const MARKDOWN_CASES = ['shop-changes', 'adopt', 'access', 'lint', 'unknown-cluster', 'refusals', 'no-changes', 'many-unmanaged'];
 
 describe('plan markdown goldens', () => {
   for (const c of cases.filter((x) => MARKDOWN_CASES.includes(x.name))) {

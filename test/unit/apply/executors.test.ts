@@ -8,9 +8,9 @@ const topic = (kind: 'topic.create' | 'topic.delete', name: string): Action => (
 const container = (name: string): Action => ({ kind: 'container.start', name, role: 'service', reason: 'stopped' }) as Action;
 
 describe('apply executors', () => {
-  it('has an executor for every action kind; topic kinds batch, the others run one at a time', () => {
+  it('has an executor for every action kind; topic, ACL and user kinds batch, the others run one at a time', () => {
     const batched = Object.entries(executors).filter(([, e]) => e.batch).map(([k]) => k).sort();
-    expect(batched).toEqual(['topic.addPartitions', 'topic.adopt', 'topic.alterConfig', 'topic.create', 'topic.delete', 'topic.reassign']);
+    expect(batched).toEqual(['acl.create', 'acl.delete', 'topic.addPartitions', 'topic.adopt', 'topic.alterConfig', 'topic.create', 'topic.delete', 'topic.reassign', 'user.create', 'user.delete', 'user.update']);
     expect(Object.keys(executors).sort()).toEqual(
       [...batched, 'cluster.wait', 'container.create', 'container.recreate', 'container.remove', 'container.start', 'seed.produce'].sort(),
     );
