@@ -7,6 +7,8 @@ import type { Observed } from '../plan/observed.js';
 import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport, type ClusterWaitAction, type Plan } from '../plan/types.js';
 import type { SeedDigest } from '../plan/desired.js';
 import { executeStep, failure, steps, type ExecRun } from './executors.js';
+import { afterScope } from './after-scope.js';
+import { observeAfter } from './observe-after.js';
 import { dockerOf, observe, type ObserveDeps } from './observe-docker-and-cluster.js';
 
 /** What apply needs: the observation the plan was made from, the run's connections, and how to plan again. */
@@ -33,7 +35,9 @@ export interface ApplyContext extends ObserveDeps {
  * a plan made while the cluster was down is re-planned once it is up (runBlindPlan).
  * The first failure stops the run, and the report lists what was applied, what failed and what is still
  * pending: every executor is safe to repeat, so the next apply resumes.
- * Finally the cluster is observed and planned again: converged means that plan is empty and error-free.
+ * Finally the cluster is observed and planned again: converged means that plan is empty and error-free. That
+ * observation covers in full only the topics the run's actions named (after-scope.ts), or everything after a
+ * container or cluster step.
  */
 export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport> {
   if (hasErrors(plan)) {
@@ -52,7 +56,7 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
   // A broker that stalled would stall the check too: the report says the result is unknown instead of waiting again.
   const stalled = log.failed.some((r) => r.error?.code === ErrorCodes.KAFKA_TIMEOUT);
   if (stalled) ctx.onProgress?.('not observing again: a broker stalled');
-  const after = plan.actions.length === 0 ? plan : stalled ? null : await observeAgain(ctx);
+  const after = plan.actions.length === 0 ? plan : stalled ? null : await observeAgain(ctx, ran);
   const converged = after !== null && after.actions.length === 0 && !hasErrors(after);
   return { formatVersion: PLAN_FORMAT_VERSION, project: plan.project, applied: log.applied, failed: log.failed, pending, converged, after };
 }
@@ -177,11 +181,11 @@ async function checkImages(actions: readonly Action[], ctx: ApplyContext): Promi
   }
 }
 
-/** The plan after apply, from a fresh observation; null when the cluster cannot be observed (it went away). */
-async function observeAgain(ctx: ApplyContext): Promise<Plan | null> {
+/** The plan after apply, from a fresh observation of what the run touched; null when the cluster cannot be observed (it went away). */
+async function observeAgain(ctx: ApplyContext, ran: Action[]): Promise<Plan | null> {
   ctx.onProgress?.('observing again to check the result');
   try {
-    const observed = await observe(ctx.link.spec, ctx);
+    const observed = await observeAfter(ctx.link.spec, ctx, ctx.observed, afterScope(ran, ctx.observed));
     return await ctx.replan(observed);
   } catch (err) {
     ctx.onProgress?.(`could not observe after apply: ${err instanceof Error ? err.message : String(err)}`);

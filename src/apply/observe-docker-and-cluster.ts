@@ -63,13 +63,17 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
     if (err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
     throw explainUnreachable(err, spec, docker);
   }
-  // The safety lint weighs what lowered retention or a reassignment would touch: measured only for those topics.
+  await measureStakes(spec, cluster, deps.link);
+  return { cluster, docker };
+}
+
+/** The safety lint weighs what lowered retention or a reassignment would touch: usage measured only for those topics. */
+export async function measureStakes(spec: Spec, cluster: ObservedCluster, link: LazyKafkaConnection): Promise<void> {
   const stakes = stakeTopics(spec, cluster);
   if (stakes.length > 0) {
-    cluster.usage = await observeUsage(deps.link.connection(), cluster, stakes);
+    cluster.usage = await observeUsage(link.connection(), cluster, stakes);
     cluster.observedAtMs = Date.now();
   }
-  return { cluster, docker };
 }
 
 /** What the Kafka observer looks at in full: the declared topics, the project's own, and the broker's config names when the spec uses keys the catalogue lacks. */

@@ -21,6 +21,8 @@ export interface ObserveScope extends AccessScope {
   configNames?: boolean;
   /** Observe every topic in full (export reads the whole cluster); `topics` is then ignored. */
   all?: boolean;
+  /** False: skip reading the state topic (owners and seeds come back empty); after an apply that wrote none. */
+  state?: boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const [configs, reassigning, state, incremental] = await Promise.all([
     describe(probe === undefined ? declared : [...declared, probe]),
     reassignments(declared),
-    hasState ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
+    hasState && scope.state !== false ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
     supportsIncrementalAlterConfigs(conn),
   ]);
   // Owned topics the spec no longer declares: planned for deletion or kept, so observed like declared ones.
