@@ -18,6 +18,8 @@ export interface ObserveDeps {
   docker?: Docker | (() => Docker);
   /** The run's plan options; they decide which container actions would be planned (default: none set). */
   options?: PlanOptions;
+  /** Progress lines (e.g. waiting for another run's open transaction on the state topic). */
+  onProgress?: (message: string) => void;
 }
 
 /** The plan options that change nothing. */
@@ -44,7 +46,7 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 
   let cluster: ObservedCluster | null;
   try {
-    cluster = await observeCluster(deps.link.connection());
+    cluster = await observeCluster(deps.link.connection(), { project: spec.project, onProgress: deps.onProgress });
   } catch (err) {
     if (!(err instanceof KafkaformError) || err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
     // The connection failed: drop it, so the connection after the containers start is a fresh one.

@@ -4,7 +4,8 @@ import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { TOPIC_RESOURCE } from './protocol.js';
-import { noteStateTopicExists, readState, type ClusterState } from './state.js';
+import { liveOwners, noteStateTopicExists, readState, type ClusterState, type ReadStateOptions } from './state.js';
+import { fetchTopicIds } from './topic-ids.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
 const ATTEMPTS = 3;
@@ -12,12 +13,12 @@ const ATTEMPTS = 3;
 /**
  * Observes the cluster with a constant number of round trips whatever the topic count: one describeCluster,
  * one all-topics Metadata, one DescribeConfigs for every topic, one ListPartitionReassignments, and the state
- * topic read (ListOffsets + Fetch). Internal topics are included; the planner decides what to ignore.
+ * topic read (ListOffsets + Fetch) with a Metadata v10+ for topic IDs. Internal topics are included; the planner decides what to ignore.
  */
-export async function observeCluster(conn: KafkaConnection): Promise<ObservedCluster> {
+export async function observeCluster(conn: KafkaConnection, opts: ReadStateOptions = {}): Promise<ObservedCluster> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await observeOnce(conn);
+      return await observeOnce(conn, opts);
     } catch (err) {
       if (attempt >= ATTEMPTS || kafkaErrorName(err) !== 'UNKNOWN_TOPIC_OR_PARTITION') {
         throw requestFailed('observe cluster', null, err);
@@ -27,14 +28,14 @@ export async function observeCluster(conn: KafkaConnection): Promise<ObservedClu
 }
 
 /** One observation; throws UNKNOWN_TOPIC_OR_PARTITION when a topic disappeared meanwhile (the caller retries). */
-async function observeOnce(conn: KafkaConnection): Promise<ObservedCluster> {
+async function observeOnce(conn: KafkaConnection, opts: ReadStateOptions): Promise<ObservedCluster> {
   const admin = await conn.admin();
   const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata()]);
   const names = metadata.topics.map((t) => t.name).sort();
   const hasState = names.includes(STATE_TOPIC);
   if (hasState) noteStateTopicExists(conn);
 
-  const [configs, reassigning, state] = await Promise.all([
+  const [configs, reassigning, state, ids] = await Promise.all([
     names.length === 0
       ? Promise.resolve<DescribeConfigResponse['resources']>([])
       : admin
@@ -46,7 +47,8 @@ async function observeOnce(conn: KafkaConnection): Promise<ObservedCluster> {
     admin.listPartitionReassignments({}).then((r) =>
       r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic),
     ),
-    hasState ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
+    hasState ? readState(conn, opts) : Promise.resolve<ClusterState>({ owners: {}, ownerships: [], seeds: [] }),
+    hasState ? fetchTopicIds(conn) : Promise.resolve(new Map<string, string>()),
   ]);
 
   const configsByTopic = new Map(configs.map((r) => [r.resourceName, r.configEntries]));
@@ -59,7 +61,8 @@ async function observeOnce(conn: KafkaConnection): Promise<ObservedCluster> {
   const brokers: ObservedBroker[] = cluster.brokers
     .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }))
     .sort((a, b) => a.nodeId - b.nodeId);
-  return { brokers, topics, owners: state.owners, seeds: state.seeds, reassigning: [...new Set(reassigning)].sort() };
+  // Ownership follows the topic, not its name: only a live topic whose ID a record holds is owned.
+  return { brokers, topics, owners: liveOwners(state, ids), seeds: state.seeds, reassigning: [...new Set(reassigning)].sort() };
 }
 
 /** Partitions sorted by id, with copies of the replica lists. */

@@ -1,7 +1,7 @@
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
-import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '../kafka/state.js';
+import { STATE_TOPIC, ensureStateTopic, readState, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from './compression.js';
@@ -67,9 +67,23 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
     if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicMissing(seed.topic, err);
     throw requestFailed('start the seed transaction for', seed.topic, err);
   }
+  // InitProducerId has fenced every earlier producer of this entry's topic: a transaction of another apply is
+  // now committed or aborted. Read the ledger again: an entry another apply produced meanwhile is not produced twice.
+  try {
+    const ledger = await readState(conn, { project: ctx.spec.project, onProgress: ctx.onProgress });
+    if (ledger.seeds.some((r) => r.project === ctx.spec.project && r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) {
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: already produced by another apply of project ${ctx.spec.project}; not produced again`);
+      await txn.close();
+      return;
+    }
+  } catch (err) {
+    await txn.close();
+    throw requestFailed('read the seed ledger before producing to', seed.topic, err);
+  }
   let ends: PartitionEnd[];
   try {
-    const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic));
+    const partition = statePartition(ctx.spec.project, txn.partitions(STATE_TOPIC).length);
+    const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed, partition), batchLimit(ctx.spec, seed.topic));
     // AddPartitionsToTxn must be answered before the first Produce, not before the first batch is encoded.
     const registered = txn.addPartitions(plan.registered);
     registered.catch(() => undefined); // awaited in send(); this only keeps an early encode failure from leaving it unhandled
@@ -80,6 +94,7 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
     // transactional id fences and aborts it, and the broker times it out in any case.
     await txn.end(false).catch(() => undefined);
     await txn.close();
+    if (FENCED.has(kafkaErrorName(err) ?? '')) throw fenced(ctx.spec.project, seed, err);
     throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
   }
   // Committed: from here on nothing may fail the entry; a slow or failed visibility check is only reported.
@@ -99,6 +114,18 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   }
 }
 
+/** Errors that mean another producer with this entry's transactional id (another apply) fenced ours. */
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING', 'INVALID_TXN_STATE']);
+
+/** CONCURRENT_APPLY: another apply of the project took over this entry's transaction; nothing of ours was committed. */
+function fenced(project: string, seed: MaterialisedSeed, cause: unknown): KafkaformError {
+  return new KafkaformError(
+    ErrorCodes.CONCURRENT_APPLY,
+    `seed entry ${seed.entryId} of topic ${seed.topic}: another apply of project ${project} started seeding this topic and fenced this run's transaction (${kafkaErrorName(cause)}); nothing of this entry was committed by this run`,
+    { hint: 'let the other apply finish, then run apply again: an entry it produced is not produced twice', details: { topic: seed.topic, entryId: seed.entryId }, cause },
+  );
+}
+
 /** TOPIC_NOT_FOUND for a seed topic that vanished between plan and apply. */
 function topicMissing(topic: string, cause?: unknown): KafkaformError {
   return new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${topic}" does not exist in the cluster`, {
@@ -107,10 +134,10 @@ function topicMissing(topic: string, cause?: unknown): KafkaformError {
   });
 }
 
-/** The ledger record as a message for the state topic's only partition. */
-function ledgerMessage(project: string, seed: MaterialisedSeed): SeedMessage {
+/** The ledger record as a message for the project's state partition. */
+function ledgerMessage(project: string, seed: MaterialisedSeed, partition: number): SeedMessage {
   const rec = seedRecordMessage(seedRecord({ project, topic: seed.topic, entryId: seed.entryId, hash: seed.hash, count: seed.count }));
-  return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition: 0, timestamp: null };
+  return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition, timestamp: null };
 }
 
 /** The byte limit of one record batch for `topic`: ours, or lower when the spec lowers max.message.bytes. */
@@ -152,13 +179,14 @@ function schedule(
     leader: r.leader,
     batches: r.batches.map((b) => ({ ...b, topic: seed.topic, source: seed.messages })),
   }));
-  const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === 0)?.leader ?? -1;
-  const ledgerBatch: SendBatch = { topic: STATE_TOPIC, partition: 0, source: [ledger], indices: [0], baseSequence: 0 };
+  const statePart = ledger.partition ?? 0;
+  const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === statePart)?.leader ?? -1;
+  const ledgerBatch: SendBatch = { topic: STATE_TOPIC, partition: statePart, source: [ledger], indices: [0], baseSequence: 0 };
   const last = requests[requests.length - 1];
   if (last && last.leader === stateLeader) last.batches.push(ledgerBatch);
   else requests.push({ leader: stateLeader, batches: [ledgerBatch] });
   const used = lists.flatMap((l, p) => (l.length > 0 ? [p] : []));
-  const registered = [{ topic: STATE_TOPIC, partitions: [0] }];
+  const registered = [{ topic: STATE_TOPIC, partitions: [statePart] }];
   if (used.length > 0) registered.unshift({ topic: seed.topic, partitions: used });
   return { requests, registered };
 }

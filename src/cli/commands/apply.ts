@@ -41,6 +41,8 @@ export async function planConfirmApply(
   };
   try {
     progress.update('observing Docker and the cluster');
+    // Waits while observing (another run's open transaction on the state topic) are shown, with their cause.
+    session.deps.onProgress = (m) => progress.update(m);
     const { observed, plan } = await observeAndPlan(session);
     progress.stop();
     out(renderPlanText(plan, { color: g.color }));
