@@ -173,6 +173,9 @@ async function createChunk(actions: TopicCreateAction[], ctx: TopicExecContext):
     outcomes.set(a, error);
   }
 
+  // Recorded at once: a crash between Kafka's answer and this write leaves the topic unowned (kept, never
+  // deleted by kafkaform), so the window is kept to one metadata read and one produce.
+  const unowned = await recordOwnership(ours, ctx);
   if (created.length > 0) {
     ctx.onProgress?.(`waiting for leaders of ${plural(created.length, 'new topic')}`);
     const { pending } = await waitForTopics(conn, new Map(created.map((a) => [a.topic, a.partitions])), {
@@ -181,7 +184,7 @@ async function createChunk(actions: TopicCreateAction[], ctx: TopicExecContext):
     const late = new Set(pending);
     for (const a of created) outcomes.set(a, late.has(a.topic) ? notReady('create topic', a.topic) : null);
   }
-  for (const [a, e] of await recordOwnership(ours, ctx)) if (e) outcomes.set(a, e);
+  for (const [a, e] of unowned) if (e) outcomes.set(a, e);
   return outcomes;
 }
 
