@@ -199,9 +199,10 @@ async function recordOwnership(actions: TopicCreateAction[], ctx: TopicExecConte
   try {
     let ids = await fetchTopicIds(ctx.conn, actions.map((a) => a.topic));
     // The answering broker may not list a topic born a moment ago yet.
-    for (let attempt = 0; attempt < 20 && actions.some((a) => !ids.has(a.topic)); attempt++) {
+    const deadline = Date.now() + (ctx.waitTimeoutMs ?? 60_000);
+    while (actions.some((a) => !ids.has(a.topic)) && Date.now() < deadline) {
       await sleep(100);
-      ids = await fetchTopicIds(ctx.conn, actions.map((a) => a.topic));
+      ids = new Map([...ids, ...(await fetchTopicIds(ctx.conn, actions.filter((a) => !ids.has(a.topic)).map((a) => a.topic)))]);
     }
     const known = actions.filter((a) => ids.has(a.topic));
     await writeState(ctx.conn, project, known.map((a) => ownershipMessage(ownershipRecord(project, a.topic, ids.get(a.topic)!))));

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { IHeaders } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
-import { kafkaErrorName } from './errors.js';
+import { isBrokerError, kafkaErrorName } from './errors.js';
 
 // kafkajs only fetches through consumer groups. Reading without joining a group (peek, the state topic)
 // uses its internal cluster and record-batch filtering, kept to this one file so a client swap is local.
@@ -65,6 +65,8 @@ export interface ReadOptions {
   end?: 'latest' | 'follow';
   /** Stop after this many messages in total. */
   limit?: number;
+  /** With an explicit `from`: read up to this offset (exclusive) without asking for the ends first. */
+  to?: string;
   signal?: AbortSignal;
 }
 
@@ -93,7 +95,8 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
       });
     }
   }
-  const offsets = await admin.fetchTopicOffsets(opts.topic);
+  const explicit = opts.to !== undefined && opts.from !== undefined && opts.from !== 'earliest';
+  const offsets = explicit ? wanted.map((partition) => ({ partition, low: opts.from!, high: opts.to! })) : await admin.fetchTopicOffsets(opts.topic);
   const position = new Map<number, bigint>();
   const endOf = new Map<number, bigint>();
   for (const o of offsets) {
@@ -183,12 +186,25 @@ export async function partitionEnds(conn: KafkaConnection, topic: string, partit
   const cluster = await conn.internal<InternalCluster>();
   try {
     await cluster.addTargetTopic(topic);
-    await cluster.refreshMetadata();
   } catch (err) {
     // Only Kafka's own answer means "no such topic": a lost connection must not read as an empty state.
     if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicNotFound(topic, err);
     throw err;
   }
+  // Leaders move (a topic born a moment ago, a restarted broker): on a stale leader, reload metadata once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (cluster.findTopicPartitionMetadata(topic).some((p) => p.leader < 0)) await cluster.refreshMetadata();
+      return await endsOnce(conn, cluster, topic, partitions);
+    } catch (err) {
+      if (attempt >= 3 || !isBrokerError(err)) throw err;
+      await cluster.refreshMetadata();
+    }
+  }
+}
+
+/** One round of ListOffsets per leader for partitionEnds. */
+async function endsOnce(conn: KafkaConnection, cluster: InternalCluster, topic: string, partitions?: number[]): Promise<PartitionEnds[]> {
   const all = cluster.findTopicPartitionMetadata(topic);
   if (all.length === 0) throw topicNotFound(topic);
   const meta = all.filter((p) => !partitions || partitions.includes(p.partitionId));

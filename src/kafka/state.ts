@@ -5,7 +5,7 @@ import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { partitionEnds, readAll, type PartitionEnds } from './fetch.js';
+import { partitionEnds, readAll, readTopic, type PartitionEnds } from './fetch.js';
 import { waitForTopics } from './wait.js';
 
 export { STATE_TOPIC };
@@ -207,6 +207,39 @@ export async function readState(conn: KafkaConnection, opts: ReadStateOptions = 
   }
 }
 
+/** What a connection has read of a project's state partition so far: records below `position`, in log order. */
+interface LedgerCursor {
+  partition: number;
+  position: bigint;
+  records: { key: Buffer | null; value: Buffer | null }[];
+}
+
+const cursors = new WeakMap<KafkaConnection, Map<string, LedgerCursor>>();
+
+/**
+ * The project's seed ledger, read to its settled end (as readState waits for open transactions), but only
+ * its own state partition and only from where the last call on this connection stopped: the seed executor
+ * asks before every entry, and rereading the whole topic each time would grow with the ledger.
+ */
+export async function readProjectLedger(conn: KafkaConnection, project: string, opts: ReadStateOptions = {}): Promise<SeedRecord[]> {
+  const ends = await partitionEnds(conn, STATE_TOPIC);
+  const partition = statePartition(project, ends.length);
+  const mine = ends.filter((e) => e.partition === partition);
+  await settle(conn, mine, opts);
+  let byProject = cursors.get(conn);
+  if (!byProject) cursors.set(conn, (byProject = new Map()));
+  let cursor = byProject.get(project);
+  if (!cursor || cursor.partition !== partition) byProject.set(project, (cursor = { partition, position: 0n, records: [] }));
+  // Everything below the high watermark seen first is decided now (settle); nothing new: nothing to read.
+  const to = mine[0]?.highWatermark ?? 0n;
+  const from = String(cursor.position);
+  for await (const m of cursor.position >= to ? [] : readTopic(conn, { topic: STATE_TOPIC, partitions: [partition], from, to: String(to) })) {
+    cursor.records.push({ key: m.key, value: m.value });
+    cursor.position = BigInt(m.offset) + 1n;
+  }
+  return parseState(cursor.records).seeds.filter((r) => r.project === project);
+}
+
 /** Waits until each partition's last stable offset reaches the high watermark it had at the start. */
 async function settle(conn: KafkaConnection, ends: PartitionEnds[], opts: ReadStateOptions): Promise<void> {
   let open = ends.filter((e) => e.lastStable < e.highWatermark);
@@ -314,13 +347,24 @@ export async function writeState(conn: KafkaConnection, project: string, message
   if (messages.length === 0) return;
   await ensureStateTopic(conn);
   const producer = await stateProducer(conn);
-  try {
-    const partition = statePartition(project, await stateTopicPartitions(conn));
-    await producer.send({ topic: STATE_TOPIC, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, partition })) });
-  } catch (err) {
-    throw requestFailed('write state topic', STATE_TOPIC, err);
+  const deadline = Date.now() + WRITE_RETRY_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const partition = statePartition(project, await stateTopicPartitions(conn));
+      await producer.send({ topic: STATE_TOPIC, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, partition })) });
+      return;
+    } catch (err) {
+      // A state topic born a moment ago may not be hosted by its leader yet. Writing a record twice is
+      // harmless (same key, same value), so the write is simply repeated.
+      if (!RETRIABLE_WRITE.has(kafkaErrorName(err) ?? '') || Date.now() + delay > deadline) throw requestFailed('write state topic', STATE_TOPIC, err);
+      await sleep(delay);
+    }
   }
 }
+
+/** How long a state write retries leader changes on a young state topic. */
+const WRITE_RETRY_MS = 15_000;
+const RETRIABLE_WRITE = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS']);
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -105,7 +105,8 @@ function decodeMetadata(version: number, d: WireDecoder): Map<string, string> {
     });
     t.readInt32(); // topic_authorized_operations
     t.readTaggedFields();
-    if (error === 0 && name !== null && id !== ZERO_ID) out.set(name, id);
+    // A topic still electing leaders (LEADER_NOT_AVAILABLE) already has its ID; an unknown one has none.
+    if (name !== null && id !== ZERO_ID && (error === 0 || errorName(error) === 'LEADER_NOT_AVAILABLE')) out.set(name, id);
   });
   if (version <= 10) d.readInt32(); // cluster_authorized_operations
   return out;

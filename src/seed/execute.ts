@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
-import { STATE_TOPIC, ensureStateTopic, readState, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
+import { STATE_TOPIC, ensureStateTopic, readProjectLedger, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from './compression.js';
@@ -56,12 +57,48 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   const unavailable = compressionUnavailable(seed.compression);
   if (unavailable) throw new KafkaformError(ErrorCodes.SEED_INVALID, unavailable, { hint: 'use compression: gzip or none' });
 
+  await ensureStateTopic(ctx.conn);
+  // Right after creates on a fresh broker, leaders move and the transaction coordinator is still loading: a
+  // retriable error aborts the attempt (nothing visible, no ledger record) and the entry is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await produceOnce(seed, ctx, attempt > 1);
+      return;
+    } catch (err) {
+      const name = kafkaErrorName((err as { cause?: unknown }).cause ?? err) ?? kafkaErrorName(err) ?? '';
+      if (attempt >= ENTRY_ATTEMPTS || !RETRIABLE_ENTRY.has(name)) throw err;
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${name}, trying again (attempt ${attempt + 1} of ${ENTRY_ATTEMPTS})`);
+      await sleep(250 * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** Attempts of one entry when Kafka answers with a retriable error. */
+const ENTRY_ATTEMPTS = 5;
+/** Kafka errors after which the whole entry is tried again (its aborted attempt is invisible). */
+const RETRIABLE_ENTRY = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'REQUEST_TIMED_OUT',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'GROUP_LOAD_IN_PROGRESS',
+  'CONCURRENT_TRANSACTIONS',
+  'KAFKA_STORAGE_ERROR',
+]);
+
+/** One transactional attempt of an entry; `refresh` reloads the metadata first (leaders moved). */
+async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refresh: boolean): Promise<void> {
   const { conn } = ctx;
-  await ensureStateTopic(conn);
   let txn: SeedTransaction;
   try {
     txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
       transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+      refresh,
     });
   } catch (err) {
     if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicMissing(seed.topic, err);
@@ -70,8 +107,8 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   // InitProducerId has fenced every earlier producer of this entry's topic: a transaction of another apply is
   // now committed or aborted. Read the ledger again: an entry another apply produced meanwhile is not produced twice.
   try {
-    const ledger = await readState(conn, { project: ctx.spec.project, onProgress: ctx.onProgress });
-    if (ledger.seeds.some((r) => r.project === ctx.spec.project && r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) {
+    const ledger = await readProjectLedger(conn, ctx.spec.project, { onProgress: ctx.onProgress });
+    if (ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) {
       ctx.onProgress?.(`${seed.topic} ${seed.entryId}: already produced by another apply of project ${ctx.spec.project}; not produced again`);
       await txn.close();
       return;

@@ -166,7 +166,7 @@ describe('topics on a 1-node cluster', () => {
   it('reads empty state before the state topic exists', async () => {
     const conn = createKafkaConnection({ bootstrapServers: bootstrap });
     try {
-      expect(await readState(conn)).toEqual({ owners: {}, seeds: [] });
+      expect(await readState(conn)).toEqual({ owners: {}, ownerships: [], seeds: [] });
       const observed = await observeCluster(conn);
       expect(observed.topics.map((t) => t.name)).not.toContain(STATE_TOPIC);
       expect(observed).toMatchObject({ owners: {}, seeds: [], reassigning: [], brokers: [{ nodeId: 1, host: '127.0.0.1', port: 29092 }] });
