@@ -23,6 +23,8 @@ export interface ObserveDeps {
   options?: PlanOptions;
   /** What to observe in full; default: the spec's declared and owned topics (observeScope). */
   scope?: ObserveScope;
+  /** Progress lines (e.g. waiting for another run's open transaction on the state topic). */
+  onProgress?: (message: string) => void;
 }
 
 /** The plan options that change nothing. */
@@ -49,7 +51,7 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 
   let cluster: ObservedCluster | null;
   try {
-    cluster = await observeCluster(deps.link.connection(), deps.scope ?? observeScope(spec));
+    cluster = await observeCluster(deps.link.connection(), { ...(deps.scope ?? observeScope(spec)), onProgress: deps.onProgress });
   } catch (err) {
     if (!(err instanceof KafkaformError) || err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
     // The connection failed: drop it, so the connection after the containers start is a fresh one.

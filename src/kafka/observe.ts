@@ -5,7 +5,8 @@ import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { supportsIncrementalAlterConfigs } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './protocol.js';
-import { noteStateTopicExists, readState, type ClusterState } from './state.js';
+import { liveOwners, noteStateTopicExists, readState, type ClusterState } from './state.js';
+import { fetchTopicIds } from './topic-ids.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
 const ATTEMPTS = 3;
@@ -20,14 +21,17 @@ export interface ObserveScope {
   configNames?: boolean;
   /** Observe every topic in full (export reads the whole cluster); `topics` is then ignored. */
   all?: boolean;
+  /** Progress lines while the state read waits (another run's open transaction on the project's state partition). */
+  onProgress?: (message: string) => void;
 }
 
 /**
  * Observes the cluster with a constant number of round trips whatever the topic count: one describeCluster,
  * one all-topics Metadata (names and partitions only), one DescribeConfigs and one ListPartitionReassignments
  * for the declared topics, one more DescribeConfigs only when the project owns undeclared topics, the state
- * topic read (ListOffsets + Fetch), and ApiVersions of one broker. Nothing per topic is asked about topics
- * that are neither declared nor owned, so requests do not grow with the cluster's other topics.
+ * topic read (ListOffsets + Fetch) with one Metadata v10+ for topic IDs, and ApiVersions of one broker. Nothing
+ * per topic is asked about topics that are neither declared nor owned, so requests do not grow with the
+ * cluster's other topics.
  */
 export async function observeCluster(conn: KafkaConnection, scope: ObserveScope = { topics: [] }): Promise<ObservedCluster> {
   for (let attempt = 1; ; attempt++) {
@@ -67,15 +71,18 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
           .listPartitionReassignments({ topics: topics.map((topic) => ({ topic, partitions: (partitionsByTopic.get(topic) ?? []).map((p) => p.partitionId) })) })
           .then((r) => r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic));
 
-  const [configs, reassigning, state, incremental] = await Promise.all([
+  const [configs, reassigning, state, ids, incremental] = await Promise.all([
     describe(probe === undefined ? declared : [...declared, probe]),
     reassignments(declared),
-    hasState ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
+    hasState ? readState(conn, { project: scope.project, onProgress: scope.onProgress }) : Promise.resolve<ClusterState>({ owners: {}, ownerships: [], seeds: [] }),
+    hasState ? fetchTopicIds(conn) : Promise.resolve(new Map<string, string>()),
     supportsIncrementalAlterConfigs(conn),
   ]);
+  // Ownership follows the topic, not its name: only a live topic whose ID a record holds is owned.
+  const owners = liveOwners(state, ids);
   // Owned topics the spec no longer declares: planned for deletion or kept, so observed like declared ones.
   const scoped = new Set(declared);
-  const owned = scope.project === undefined ? [] : names.filter((t) => state.owners[t] === scope.project && !scoped.has(t));
+  const owned = scope.project === undefined ? [] : names.filter((t) => owners[t] === scope.project && !scoped.has(t));
   const [ownedConfigs, ownedReassigning] = await Promise.all([describe(owned), reassignments(owned)]);
 
   const configsByTopic = new Map([...configs, ...ownedConfigs].map((r) => [r.resourceName, r.configEntries]));
@@ -90,7 +97,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const out: ObservedCluster = {
     brokers,
     topics,
-    owners: state.owners,
+    owners,
     seeds: state.seeds,
     reassigning: [...new Set([...reassigning, ...ownedReassigning])].sort(),
     incrementalAlterConfigs: incremental,

@@ -4,13 +4,19 @@ import type { SeedRecord } from '../plan/observed.js';
 import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
-import { readAll } from './fetch.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { partitionEnds, readAll, readTopic, type PartitionEnds } from './fetch.js';
 import { waitForTopics } from './wait.js';
 
 export { STATE_TOPIC };
 
 // The state topic is compacted: one record per key, the last one wins and a null value (tombstone) removes it.
-// Keys: `topic/<topic>` for ownership, `seed/<project>/<topic>/<entryId>` for the seed ledger.
+// Keys: `owner/<topicId>` for ownership, `seed/<project>/<topic>/<entryId>` for the seed ledger. Each project
+// writes only to its own partition (statePartition), so one project's open transaction never holds back
+// another project's reads. Records of kafkaform versions before topic IDs (`topic/<name>`) are not ownership.
+
+/** Partitions of a state topic kafkaform creates; never changed afterwards (a project's partition must not move). */
+export const STATE_PARTITIONS = 8;
 
 /** One message for the state topic; a null value is a tombstone. */
 export interface StateMessage {
@@ -18,26 +24,30 @@ export interface StateMessage {
   value: string | null;
 }
 
-/** "This project created this topic": written before the create (intent) and tombstoned when the topic is deleted. */
+/** "This project created the topic with this ID": written after a create certainly made it, tombstoned on delete. */
 export interface OwnershipRecord {
   kind: 'topic';
   project: string;
   topic: string;
+  /** Kafka's topic ID at creation; a topic re-created under the same name has another and is not owned. */
+  topicId: string;
   /** ISO time of the record. */
   at: string;
 }
 
-/** What the state topic says: topic owners and seeded entries (every project's). */
+/** What the state topic says: ownership records and seeded entries (every project's). */
 export interface ClusterState {
-  /** Topic name → project that created it. */
+  /** Topic name → project, from ownership records as written (not yet checked against the live topic IDs). */
   owners: Record<string, string>;
+  /** Every ownership record, sorted by topic then time. */
+  ownerships: OwnershipRecord[];
   /** Sorted by project, topic, entryId. */
   seeds: SeedRecord[];
 }
 
-/** The state-topic key of a topic's ownership record. */
-export function ownershipKey(topic: string): string {
-  return `topic/${topic}`;
+/** The state-topic key of an ownership record: the topic ID, so records of different topics never collide. */
+export function ownershipKey(topicId: string): string {
+  return `owner/${topicId}`;
 }
 
 /** The state-topic key of a seed ledger record; entry ids may contain '/', which is fine as the key is never parsed. */
@@ -45,22 +55,40 @@ export function seedKey(project: string, topic: string, entryId: string): string
   return `seed/${project}/${topic}/${entryId}`;
 }
 
-/** An ownership record for `project` owning `topic`, stamped now unless `at` is given. */
-export function ownershipRecord(project: string, topic: string, at: Date = new Date()): OwnershipRecord {
-  return { kind: 'topic', project, topic, at: at.toISOString() };
+/** An ownership record for `project` owning the topic with `topicId`, stamped now unless `at` is given. */
+export function ownershipRecord(project: string, topic: string, topicId: string, at: Date = new Date()): OwnershipRecord {
+  return { kind: 'topic', project, topic, topicId, at: at.toISOString() };
 }
 
 /** The state-topic message recording an ownership. */
 export function ownershipMessage(rec: OwnershipRecord): StateMessage & { value: string } {
   return {
-    key: ownershipKey(rec.topic),
-    value: JSON.stringify({ kind: 'topic', project: rec.project, topic: rec.topic, at: rec.at }),
+    key: ownershipKey(rec.topicId),
+    value: JSON.stringify({ kind: 'topic', project: rec.project, topic: rec.topic, topicId: rec.topicId, at: rec.at }),
   };
 }
 
-/** The tombstone that forgets a topic's owner (after a delete, or when our create lost a race). */
-export function ownershipTombstone(topic: string): StateMessage {
-  return { key: ownershipKey(topic), value: null };
+/** The tombstone that forgets the ownership of one topic (by ID) after its delete. */
+export function ownershipTombstone(topicId: string): StateMessage {
+  return { key: ownershipKey(topicId), value: null };
+}
+
+/** The state partition of a project (FNV-1a of its name): stable as long as the state topic's partition count is. */
+export function statePartition(project: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(project, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return partitions <= 1 ? 0 : h % partitions;
+}
+
+/** Topic name → owning project for the live topics whose current ID is the one an ownership record holds. */
+export function liveOwners(state: ClusterState, ids: Map<string, string>): Record<string, string> {
+  const byId = new Map(state.ownerships.map((o) => [o.topicId, o]));
+  const out: Record<string, string> = {};
+  for (const [name, id] of [...ids].sort(([a], [b]) => cmp(a, b))) {
+    const rec = byId.get(id);
+    if (rec && rec.topic === name) out[name] = rec.project;
+  }
+  return out;
 }
 
 /** A seed ledger record; producedAt defaults to now. */
@@ -89,12 +117,15 @@ export function seedRecordMessage(rec: SeedRecord): { key: string; value: string
   return { key: seedKey(rec.project, rec.topic, rec.entryId), value: JSON.stringify(value) };
 }
 
-/** Folds state-topic records (in log order) into owners and seeds, as compaction would: last per key wins. */
-export function parseState(records: Iterable<{ key: Buffer | string | null; value: Buffer | string | null }>): ClusterState {
+/**
+ * Folds state-topic records (in log order per partition) into owners and seeds, as compaction would: last per
+ * key and partition wins. One topic ID recorded in two projects' partitions (a takeover): the newest `at` wins.
+ */
+export function parseState(records: Iterable<{ key: Buffer | string | null; value: Buffer | string | null; partition?: number }>): ClusterState {
   const latest = new Map<string, unknown>();
   for (const r of records) {
     if (r.key === null) continue;
-    const key = r.key.toString();
+    const key = `${r.partition ?? 0}\u0000${r.key.toString()}`;
     if (r.value === null) {
       latest.delete(key);
       continue;
@@ -106,13 +137,22 @@ export function parseState(records: Iterable<{ key: Buffer | string | null; valu
       latest.delete(key);
     }
   }
-  const owners: Record<string, string> = {};
+  const byId = new Map<string, OwnershipRecord>();
   const seeds: SeedRecord[] = [];
-  for (const [key, v] of latest) {
+  for (const [partitionKey, v] of latest) {
     if (!v || typeof v !== 'object') continue;
+    const key = partitionKey.slice(partitionKey.indexOf('\u0000') + 1);
     const o = v as Record<string, unknown>;
-    if (o.kind === 'topic' && typeof o.project === 'string' && typeof o.topic === 'string' && key === ownershipKey(o.topic)) {
-      owners[o.topic] = o.project;
+    if (
+      o.kind === 'topic' &&
+      typeof o.project === 'string' &&
+      typeof o.topic === 'string' &&
+      typeof o.topicId === 'string' &&
+      key === ownershipKey(o.topicId)
+    ) {
+      const rec: OwnershipRecord = { kind: 'topic', project: o.project, topic: o.topic, topicId: o.topicId, at: typeof o.at === 'string' ? o.at : '' };
+      const before = byId.get(rec.topicId);
+      if (!before || cmp(before.at, rec.at) < 0) byId.set(rec.topicId, rec);
     } else if (
       o.kind === 'seed' &&
       typeof o.project === 'string' &&
@@ -132,17 +172,118 @@ export function parseState(records: Iterable<{ key: Buffer | string | null; valu
     }
   }
   seeds.sort((a, b) => cmp(a.project, b.project) || cmp(a.topic, b.topic) || cmp(a.entryId, b.entryId));
-  return { owners: sortKeys(owners), seeds };
+  const ownerships = [...byId.values()];
+  ownerships.sort((a, b) => cmp(a.topic, b.topic) || cmp(a.at, b.at));
+  // Several records for one name (a topic deleted by hand and created again): the newest speaks for the name.
+  const owners: Record<string, string> = {};
+  for (const o of ownerships) owners[o.topic] = o.project;
+  return { owners: sortKeys(owners), ownerships, seeds };
 }
 
-/** Reads the whole state topic (committed records only); a missing topic means no state yet, not an error. */
-export async function readState(conn: KafkaConnection): Promise<ClusterState> {
+/** How readState waits for open transactions on a partition it must read in full. */
+export interface ReadStateOptions {
+  /** This project's partition is read to its very end: an open transaction there is waited for. */
+  project?: string;
+  /** Bound on that wait (default STATE_SETTLE_TIMEOUT_MS). */
+  settleTimeoutMs?: number;
+  onProgress?: (msg: string) => void;
+}
+
+/**
+ * Longest wait for an open transaction on a project's state partition: a crashed seed transaction is
+ * aborted by the broker after its transaction timeout (120 s), so waiting a little longer always ends it.
+ */
+export const STATE_SETTLE_TIMEOUT_MS = 130_000;
+
+/**
+ * Reads the whole state topic (committed records only); a missing topic means no state yet, not an error.
+ * A ledger read that stops short of a partition's end (an open transaction holds the last stable offset
+ * back) could miss records, so the project's partition (every partition when no project is given) is first
+ * waited for until the records present at the start are decided; past the bound, STATE_UNSETTLED is thrown.
+ * Other projects' partitions are read up to their last stable offset: they only name other owners.
+ */
+export async function readState(conn: KafkaConnection, opts: ReadStateOptions = {}): Promise<ClusterState> {
   try {
+    const ends = await partitionEnds(conn, STATE_TOPIC);
+    const strict = opts.project === undefined ? ends : ends.filter((e) => e.partition === statePartition(opts.project!, ends.length));
+    await settle(conn, strict, opts);
     return parseState(await readAll(conn, STATE_TOPIC));
   } catch (err) {
-    if (err instanceof KafkaformError && err.code === ErrorCodes.TOPIC_NOT_FOUND) return { owners: {}, seeds: [] };
+    if (err instanceof KafkaformError && err.code === ErrorCodes.TOPIC_NOT_FOUND) return { owners: {}, ownerships: [], seeds: [] };
     throw err instanceof KafkaformError ? err : requestFailed('read state topic', STATE_TOPIC, err);
   }
+}
+
+/** What a connection has read of a project's state partition so far: records below `position`, in log order. */
+interface LedgerCursor {
+  partition: number;
+  position: bigint;
+  records: { key: Buffer | null; value: Buffer | null }[];
+}
+
+const cursors = new WeakMap<KafkaConnection, Map<string, LedgerCursor>>();
+
+/**
+ * The project's seed ledger, read to its settled end (as readState waits for open transactions), but only
+ * its own state partition and only from where the last call on this connection stopped: the seed executor
+ * asks before every entry, and rereading the whole topic each time would grow with the ledger.
+ */
+export async function readProjectLedger(conn: KafkaConnection, project: string, opts: ReadStateOptions = {}): Promise<SeedRecord[]> {
+  const ends = await partitionEnds(conn, STATE_TOPIC);
+  const partition = statePartition(project, ends.length);
+  const mine = ends.filter((e) => e.partition === partition);
+  await settle(conn, mine, opts);
+  let byProject = cursors.get(conn);
+  if (!byProject) cursors.set(conn, (byProject = new Map()));
+  let cursor = byProject.get(project);
+  if (!cursor || cursor.partition !== partition) byProject.set(project, (cursor = { partition, position: 0n, records: [] }));
+  // Everything below the high watermark seen first is decided now (settle); nothing new: nothing to read.
+  const to = mine[0]?.highWatermark ?? 0n;
+  const from = String(cursor.position);
+  for await (const m of cursor.position >= to ? [] : readTopic(conn, { topic: STATE_TOPIC, partitions: [partition], from, to: String(to) })) {
+    cursor.records.push({ key: m.key, value: m.value });
+    cursor.position = BigInt(m.offset) + 1n;
+  }
+  return parseState(cursor.records).seeds.filter((r) => r.project === project);
+}
+
+/** Waits until each partition's last stable offset reaches the high watermark it had at the start. */
+async function settle(conn: KafkaConnection, ends: PartitionEnds[], opts: ReadStateOptions): Promise<void> {
+  let open = ends.filter((e) => e.lastStable < e.highWatermark);
+  if (open.length === 0) return;
+  const timeoutMs = opts.settleTimeoutMs ?? STATE_SETTLE_TIMEOUT_MS;
+  const started = Date.now();
+  const targets = new Map(open.map((e) => [e.partition, e.highWatermark]));
+  let said = 0;
+  while (open.length > 0) {
+    const waited = Date.now() - started;
+    if (waited >= timeoutMs) {
+      throw new KafkaformError(
+        ErrorCodes.STATE_UNSETTLED,
+        `the state topic ${STATE_TOPIC} has an open transaction on partition ${open.map((e) => e.partition).join(', ')} that did not end within ${Math.round(timeoutMs / 1000)} s; reading past it could miss seed or ownership records`,
+        {
+          hint: 'another apply is still producing seeds (or crashed with a transaction open); run apply again once it has finished or its transaction timed out',
+          details: { partitions: open.map((e) => e.partition) },
+        },
+      );
+    }
+    if (waited >= said) {
+      opts.onProgress?.(
+        `waiting for an open transaction on ${STATE_TOPIC} partition ${open.map((e) => e.partition).join(', ')} (another apply is producing seeds, or crashed and its transaction has not timed out yet); ${Math.round(waited / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s`,
+      );
+      said = waited + 5000;
+    }
+    await sleep(Math.min(250, timeoutMs - waited));
+    const now = await partitionEnds(conn, STATE_TOPIC, open.map((e) => e.partition));
+    open = open.filter((e) => (now.find((n) => n.partition === e.partition)?.lastStable ?? 0n) < (targets.get(e.partition) ?? 0n));
+  }
+}
+
+/** Partition count of the state topic as the connection's metadata has it (1 for state topics of older versions). */
+async function stateTopicPartitions(conn: KafkaConnection): Promise<number> {
+  const admin = await conn.admin();
+  const { topics } = await admin.fetchTopicMetadata({ topics: [STATE_TOPIC] });
+  return Math.max(1, topics[0]?.partitions.length ?? 1);
 }
 
 const ensured = new WeakMap<KafkaConnection, Promise<void>>();
@@ -154,7 +295,8 @@ export function noteStateTopicExists(conn: KafkaConnection): void {
 }
 
 /**
- * Creates the compacted state topic when missing (1 partition, RF = min(3, brokers)) and waits for its leader.
+ * Creates the compacted state topic when missing (STATE_PARTITIONS partitions, RF = min(3, brokers)) and waits
+ * for its leaders.
  * Done once per connection; safe when another client creates it at the same time.
  */
 export function ensureStateTopic(conn: KafkaConnection, opts: { timeoutMs?: number } = {}): Promise<void> {
@@ -177,7 +319,7 @@ async function createStateTopic(conn: KafkaConnection, timeoutMs: number): Promi
       topics: [
         {
           topic: STATE_TOPIC,
-          numPartitions: 1,
+          numPartitions: STATE_PARTITIONS,
           replicationFactor,
           configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
         },
@@ -187,7 +329,8 @@ async function createStateTopic(conn: KafkaConnection, timeoutMs: number): Promi
   } catch (err) {
     if (kafkaErrorName(err) !== 'TOPIC_ALREADY_EXISTS') throw requestFailed('create state topic', STATE_TOPIC, err);
   }
-  const { pending } = await waitForTopics(conn, new Map([[STATE_TOPIC, 1]]), { timeoutMs });
+  // A state topic made by an older version keeps its single partition: null accepts any count.
+  const { pending } = await waitForTopics(conn, new Map([[STATE_TOPIC, null]]), { timeoutMs });
   if (pending.length > 0) {
     throw new KafkaformError(ErrorCodes.CLUSTER_NOT_READY, `the state topic ${STATE_TOPIC} has no leader after ${timeoutMs} ms`, {
       hint: 'check that every broker is up (`kafkaform status`), then run apply again',
@@ -206,17 +349,29 @@ function stateProducer(conn: KafkaConnection): Promise<Producer> {
   return p;
 }
 
-/** Writes state records in one produce request (acks from all in-sync replicas); ensures the topic first. */
-export async function writeState(conn: KafkaConnection, messages: StateMessage[]): Promise<void> {
+/** Writes a project's state records to its partition in one produce request (acks from all in-sync replicas); ensures the topic first. */
+export async function writeState(conn: KafkaConnection, project: string, messages: StateMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await ensureStateTopic(conn);
   const producer = await stateProducer(conn);
-  try {
-    await producer.send({ topic: STATE_TOPIC, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
-  } catch (err) {
-    throw requestFailed('write state topic', STATE_TOPIC, err);
+  const deadline = Date.now() + WRITE_RETRY_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const partition = statePartition(project, await stateTopicPartitions(conn));
+      await producer.send({ topic: STATE_TOPIC, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, partition })) });
+      return;
+    } catch (err) {
+      // A state topic born a moment ago may not be hosted by its leader yet. Writing a record twice is
+      // harmless (same key, same value), so the write is simply repeated.
+      if (!RETRIABLE_WRITE.has(kafkaErrorName(err) ?? '') || Date.now() + delay > deadline) throw requestFailed('write state topic', STATE_TOPIC, err);
+      await sleep(delay);
+    }
   }
 }
+
+/** How long a state write retries leader changes on a young state topic. */
+const WRITE_RETRY_MS = 15_000;
+const RETRIABLE_WRITE = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS']);
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
-import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '../kafka/state.js';
+import { STATE_TOPIC, ensureStateTopic, readProjectLedger, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from './compression.js';
@@ -56,20 +57,70 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   const unavailable = compressionUnavailable(seed.compression);
   if (unavailable) throw new KafkaformError(ErrorCodes.SEED_INVALID, unavailable, { hint: 'use compression: gzip or none' });
 
+  await ensureStateTopic(ctx.conn);
+  // Right after creates on a fresh broker, leaders move and the transaction coordinator is still loading: a
+  // retriable error aborts the attempt (nothing visible, no ledger record) and the entry is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await produceOnce(seed, ctx, attempt > 1);
+      return;
+    } catch (err) {
+      const name = kafkaErrorName((err as { cause?: unknown }).cause ?? err) ?? kafkaErrorName(err) ?? '';
+      if (attempt >= ENTRY_ATTEMPTS || !RETRIABLE_ENTRY.has(name)) throw err;
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${name}, trying again (attempt ${attempt + 1} of ${ENTRY_ATTEMPTS})`);
+      await sleep(250 * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** Attempts of one entry when Kafka answers with a retriable error. */
+const ENTRY_ATTEMPTS = 5;
+/** Kafka errors after which the whole entry is tried again (its aborted attempt is invisible). */
+const RETRIABLE_ENTRY = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'REQUEST_TIMED_OUT',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'GROUP_LOAD_IN_PROGRESS',
+  'CONCURRENT_TRANSACTIONS',
+  'KAFKA_STORAGE_ERROR',
+]);
+
+/** One transactional attempt of an entry; `refresh` reloads the metadata first (leaders moved). */
+async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refresh: boolean): Promise<void> {
   const { conn } = ctx;
-  await ensureStateTopic(conn);
   let txn: SeedTransaction;
   try {
     txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
       transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+      refresh,
     });
   } catch (err) {
     if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicMissing(seed.topic, err);
     throw requestFailed('start the seed transaction for', seed.topic, err);
   }
+  // InitProducerId has fenced every earlier producer of this entry's topic: a transaction of another apply is
+  // now committed or aborted. Read the ledger again: an entry another apply produced meanwhile is not produced twice.
+  try {
+    const ledger = await readProjectLedger(conn, ctx.spec.project, { onProgress: ctx.onProgress });
+    if (ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) {
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: already produced by another apply of project ${ctx.spec.project}; not produced again`);
+      await txn.close();
+      return;
+    }
+  } catch (err) {
+    await txn.close();
+    throw requestFailed('read the seed ledger before producing to', seed.topic, err);
+  }
   let ends: PartitionEnd[];
   try {
-    const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic));
+    const partition = statePartition(ctx.spec.project, txn.partitions(STATE_TOPIC).length);
+    const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed, partition), batchLimit(ctx.spec, seed.topic));
     // AddPartitionsToTxn must be answered before the first Produce, not before the first batch is encoded.
     const registered = txn.addPartitions(plan.registered);
     registered.catch(() => undefined); // awaited in send(); this only keeps an early encode failure from leaving it unhandled
@@ -80,6 +131,7 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
     // transactional id fences and aborts it, and the broker times it out in any case.
     await txn.end(false).catch(() => undefined);
     await txn.close();
+    if (FENCED.has(kafkaErrorName(err) ?? '')) throw fenced(ctx.spec.project, seed, err);
     throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
   }
   // Committed: from here on nothing may fail the entry; a slow or failed visibility check is only reported.
@@ -99,6 +151,18 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExe
   }
 }
 
+/** Errors that mean another producer with this entry's transactional id (another apply) fenced ours. */
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING', 'INVALID_TXN_STATE']);
+
+/** CONCURRENT_APPLY: another apply of the project took over this entry's transaction; nothing of ours was committed. */
+function fenced(project: string, seed: MaterialisedSeed, cause: unknown): KafkaformError {
+  return new KafkaformError(
+    ErrorCodes.CONCURRENT_APPLY,
+    `seed entry ${seed.entryId} of topic ${seed.topic}: another apply of project ${project} started seeding this topic and fenced this run's transaction (${kafkaErrorName(cause)}); nothing of this entry was committed by this run`,
+    { hint: 'let the other apply finish, then run apply again: an entry it produced is not produced twice', details: { topic: seed.topic, entryId: seed.entryId }, cause },
+  );
+}
+
 /** TOPIC_NOT_FOUND for a seed topic that vanished between plan and apply. */
 function topicMissing(topic: string, cause?: unknown): KafkaformError {
   return new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${topic}" does not exist in the cluster`, {
@@ -107,10 +171,10 @@ function topicMissing(topic: string, cause?: unknown): KafkaformError {
   });
 }
 
-/** The ledger record as a message for the state topic's only partition. */
-function ledgerMessage(project: string, seed: MaterialisedSeed): SeedMessage {
+/** The ledger record as a message for the project's state partition. */
+function ledgerMessage(project: string, seed: MaterialisedSeed, partition: number): SeedMessage {
   const rec = seedRecordMessage(seedRecord({ project, topic: seed.topic, entryId: seed.entryId, hash: seed.hash, count: seed.count }));
-  return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition: 0, timestamp: null };
+  return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition, timestamp: null };
 }
 
 /** The byte limit of one record batch for `topic`: ours, or lower when the spec lowers max.message.bytes. */
@@ -152,13 +216,14 @@ function schedule(
     leader: r.leader,
     batches: r.batches.map((b) => ({ ...b, topic: seed.topic, source: seed.messages })),
   }));
-  const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === 0)?.leader ?? -1;
-  const ledgerBatch: SendBatch = { topic: STATE_TOPIC, partition: 0, source: [ledger], indices: [0], baseSequence: 0 };
+  const statePart = ledger.partition ?? 0;
+  const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === statePart)?.leader ?? -1;
+  const ledgerBatch: SendBatch = { topic: STATE_TOPIC, partition: statePart, source: [ledger], indices: [0], baseSequence: 0 };
   const last = requests[requests.length - 1];
   if (last && last.leader === stateLeader) last.batches.push(ledgerBatch);
   else requests.push({ leader: stateLeader, batches: [ledgerBatch] });
   const used = lists.flatMap((l, p) => (l.length > 0 ? [p] : []));
-  const registered = [{ topic: STATE_TOPIC, partitions: [0] }];
+  const registered = [{ topic: STATE_TOPIC, partitions: [statePart] }];
   if (used.length > 0) registered.unshift({ topic: seed.topic, partitions: used });
   return { requests, registered };
 }

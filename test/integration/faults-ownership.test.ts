@@ -1,0 +1,185 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apply } from '../../src/apply/apply.js';
+import { ClusterLink } from '../../src/apply/link.js';
+import { observe } from '../../src/apply/observe.js';
+import { ErrorCodes } from '../../src/errors.js';
+import { createKafkaConnection } from '../../src/kafka/client.js';
+import { liveOwners, writeState } from '../../src/kafka/state.js';
+import type { PlanOptions } from '../../src/plan/desired.js';
+import { plan as makePlan } from '../../src/plan/planner.js';
+import type { Plan } from '../../src/plan/types.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { committedCount, kafkaform, stateAndIds, writeSpec } from '../support/faults.js';
+
+// Ownership follows the topic (its Kafka topic ID), not its name (issue 8, items 1 and 2): a create that
+// lost a race claims nothing, a lingering record without an ID claims nothing, and a topic re-created by
+// hand under an owned name is never deleted. Real broker, real second processes (the built CLI).
+
+const PORT = 51010;
+const NO_OPTIONS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false };
+
+let cluster: TestCluster;
+let bootstrap: string[];
+let kafka: Kafka;
+let admin: Admin;
+
+beforeAll(async () => {
+  cluster = await startTestCluster({ name: 'kft-i8-own', nodes: 1, port: PORT, controllerPort: PORT + 1 });
+  bootstrap = cluster.bootstrapServers;
+  kafka = new Kafka({ brokers: bootstrap, logLevel: logLevel.NOTHING });
+  admin = kafka.admin();
+  await admin.connect();
+}, 180_000);
+
+afterAll(async () => {
+  await admin?.disconnect();
+  await cluster?.stop();
+});
+
+/** The plan of a spec file as the CLI would make it (loaded, observed, planned), for applying later. */
+async function stalePlan(file: string, options: Partial<PlanOptions> = {}): Promise<{ plan: Plan; run: () => ReturnType<typeof apply> }> {
+  const spec = await loadSpec(file);
+  const opts = { ...NO_OPTIONS, ...options };
+  const link = new ClusterLink(spec);
+  const observed = await observe(spec, { link, options: opts });
+  const plan = makePlan({ spec, seeds: [] }, observed, opts);
+  const run = async () => {
+    try {
+      return await apply(plan, { link, options: opts, observed, seeds: [], replan: (o) => makePlan({ spec, seeds: [] }, o, opts) });
+    } finally {
+      await link.close();
+    }
+  };
+  return { plan, run };
+}
+
+/** Topic names in the cluster. */
+async function topics(): Promise<string[]> {
+  return (await admin.listTopics()).sort();
+}
+
+describe('ownership by topic ID', () => {
+  it('a project whose create lost the race claims nothing, and its --allow-delete leaves the winner\'s topic and data', async () => {
+    const a = writeSpec('alpha', bootstrap, { shared: { messages: ['one', 'two'] }, 'alpha-own': {} });
+    const b = writeSpec('beta', bootstrap, { shared: {}, 'beta-own': {} });
+    // B plans while "shared" does not exist (B waiting at its confirm prompt), then A creates and seeds it.
+    const stale = await stalePlan(b);
+    expect(stale.plan.actions.map((x) => ('topic' in x ? x.topic : x.kind))).toContain('shared');
+    const ra = await kafkaform(['apply', '--auto-approve', '-f', a]);
+    expect(ra.code, ra.stderr).toBe(0);
+    const report = await stale.run();
+    expect(report.failed.map((f) => (f.action as { topic: string }).topic)).toEqual(['shared']);
+    expect(report.failed[0]!.error!.message).toContain('TOPIC_ALREADY_EXISTS');
+
+    const { state, ids } = await stateAndIds(bootstrap);
+    expect(liveOwners(state, ids)).toMatchObject({ shared: 'alpha', 'alpha-own': 'alpha', 'beta-own': 'beta' });
+    expect(state.ownerships.filter((o) => o.topic === 'shared')).toEqual([expect.objectContaining({ project: 'alpha', topicId: ids.get('shared') })]);
+
+    // B drops "shared" from its spec and allows deletes: A's topic and its messages stay.
+    const b2 = writeSpec('beta', bootstrap, { 'beta-own': {} });
+    const rb = await kafkaform(['apply', '--auto-approve', '--allow-delete', '-f', b2]);
+    expect(rb.code, rb.stderr + rb.stdout).toBe(0);
+    expect(await topics()).toContain('shared');
+    expect(await committedCount(bootstrap, 'shared')).toBe(2);
+  });
+
+  it('a lingering ownership record without a topic ID (an interrupted create of an older version) claims nothing', async () => {
+    await admin.createTopics({ topics: [{ topic: 'legacy-claimed', numPartitions: 1, replicationFactor: 1 }] });
+    const conn = createKafkaConnection({ bootstrapServers: bootstrap });
+    try {
+      // Exactly the record kafkaform wrote before its CreateTopics until now ("intent"), for project gamma.
+      const value = JSON.stringify({ kind: 'topic', project: 'gamma', topic: 'legacy-claimed', at: new Date().toISOString() });
+      await writeState(conn, 'gamma', [{ key: 'topic/legacy-claimed', value }]);
+    } finally {
+      await conn.close();
+    }
+    const g = writeSpec('gamma', bootstrap, { 'gamma-own': {} });
+    const plan = await kafkaform(['plan', '--json', '--allow-delete', '-f', g]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const doc = JSON.parse(plan.stdout) as Plan;
+    expect(doc.actions.filter((x) => x.kind === 'topic.delete')).toEqual([]);
+    expect(doc.unmanaged).toContain('legacy-claimed');
+    const r = await kafkaform(['apply', '--auto-approve', '--allow-delete', '-f', g]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await topics()).toContain('legacy-claimed');
+  });
+
+  it('a topic deleted and re-created by hand under an owned name is never deleted', async () => {
+    const d = writeSpec('delta', bootstrap, { reborn: { messages: ['x'] }, kept: {} });
+    expect((await kafkaform(['apply', '--auto-approve', '-f', d])).code).toBe(0);
+    const before = (await stateAndIds(bootstrap)).ids.get('reborn');
+    await admin.deleteTopics({ topics: ['reborn'] });
+    await expect.poll(async () => (await topics()).includes('reborn'), { timeout: 30_000 }).toBe(false);
+    await admin.createTopics({ topics: [{ topic: 'reborn', numPartitions: 1, replicationFactor: 1 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'reborn', messages: [{ value: 'theirs-1' }, { value: 'theirs-2' }, { value: 'theirs-3' }] });
+    await producer.disconnect();
+    const after = (await stateAndIds(bootstrap)).ids.get('reborn');
+    expect(after).not.toBe(before);
+
+    const without = writeSpec('delta', bootstrap, { kept: {} });
+    const plan = await kafkaform(['plan', '--json', '--allow-delete', '-f', without]);
+    const doc = JSON.parse(plan.stdout) as Plan;
+    expect(doc.actions.filter((x) => x.kind === 'topic.delete')).toEqual([]);
+    expect(doc.unmanaged).toContain('reborn');
+    expect((await kafkaform(['apply', '--auto-approve', '--allow-delete', '-f', without])).code).toBe(0);
+    expect(await committedCount(bootstrap, 'reborn')).toBe(3);
+  });
+
+  it('a planned delete that meets another topic under the name (re-created after the plan) says so and deletes nothing', async () => {
+    const e = writeSpec('epsilon', bootstrap, { doomed: {}, stays: {} });
+    expect((await kafkaform(['apply', '--auto-approve', '-f', e])).code).toBe(0);
+    const without = writeSpec('epsilon', bootstrap, { stays: {} });
+    const stale = await stalePlan(without, { allowDelete: true });
+    expect(stale.plan.actions).toMatchObject([{ kind: 'topic.delete', topic: 'doomed' }]);
+    // Between plan and apply, someone deletes the topic and creates another one under its name.
+    await admin.deleteTopics({ topics: ['doomed'] });
+    await expect.poll(async () => (await topics()).includes('doomed'), { timeout: 30_000 }).toBe(false);
+    await admin.createTopics({ topics: [{ topic: 'doomed', numPartitions: 1, replicationFactor: 1 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'doomed', messages: [{ value: 'precious' }] });
+    await producer.disconnect();
+
+    const report = await stale.run();
+    expect(report.failed).toMatchObject([{ action: { kind: 'topic.delete', topic: 'doomed' }, error: { code: ErrorCodes.OWNERSHIP_MISMATCH } }]);
+    expect(report.failed[0]!.error!.message).toMatch(/not deleted/);
+    expect(await topics()).toContain('doomed');
+    expect(await committedCount(bootstrap, 'doomed')).toBe(1);
+  });
+
+  it('deletes its own topic by ID with --allow-delete and forgets it', async () => {
+    const z = writeSpec('zeta', bootstrap, { gone: { messages: ['m'] }, here: {} });
+    expect((await kafkaform(['apply', '--auto-approve', '-f', z])).code).toBe(0);
+    const id = (await stateAndIds(bootstrap)).ids.get('gone');
+    const r = await kafkaform(['apply', '--auto-approve', '--allow-delete', '-f', writeSpec('zeta', bootstrap, { here: {} })]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(await topics()).not.toContain('gone');
+    const { state } = await stateAndIds(bootstrap);
+    expect(state.ownerships.filter((o) => o.topicId === id)).toEqual([]);
+  });
+
+  it('two projects applying overlapping specs at once leave exactly one owner per topic, the one that created it', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const shared = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`race${trial}-s${i}`, {}]));
+      const specs = ['eta', 'theta'].map((p) =>
+        writeSpec(`${p}${trial}`, bootstrap, { ...shared, ...Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`race${trial}-${p}-${i}`, {}])) }),
+      );
+      const results = await Promise.all(specs.map((f) => kafkaform(['apply', '--auto-approve', '-f', f])));
+      for (const r of results) expect([0, 1], r.stderr).toContain(r.code);
+      // A second apply of each converges (a lost race is reported once, then the topic is simply there).
+      for (const f of specs) expect((await kafkaform(['apply', '--auto-approve', '-f', f])).code).toBe(0);
+
+      const { state, ids } = await stateAndIds(bootstrap);
+      const owners = liveOwners(state, ids);
+      for (const name of Object.keys(shared)) {
+        expect(owners[name], name).toMatch(new RegExp(`^(eta|theta)${trial}$`));
+        expect(state.ownerships.filter((o) => o.topicId === ids.get(name))).toHaveLength(1);
+      }
+      for (const p of ['eta', 'theta']) for (let i = 0; i < 3; i++) expect(owners[`race${trial}-${p}-${i}`]).toBe(`${p}${trial}`);
+    }
+  }, 240_000);
+});
