@@ -32,6 +32,10 @@ export interface ConvergeResult {
  */
 export async function converge(session: Session, hooks: ConvergeHooks): Promise<ConvergeResult> {
   hooks.onProgress?.('observing Docker and the cluster');
+  // Waits while observing (an open transaction on the state topic) are shown with their cause; an apply
+  // aborts its own project's stuck seed transactions instead of waiting for them (src/seed/fence.ts).
+  session.deps.onProgress = hooks.onProgress;
+  session.deps.fenceSeeds = true;
   const { observed, plan } = await (hooks.source ?? (() => observeAndPlan(session)))();
   hooks.onPlan?.(plan);
   if (hasErrors(plan)) return { plan, report: emptyReport(plan, false), executed: false };

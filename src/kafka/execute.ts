@@ -19,7 +19,7 @@ import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './protocol.js';
 import { adoptTopics } from './adopt.js';
 import { reassignTopics } from './reassign.js';
-import { ownershipMessage, ownershipRecord, ownershipTombstone, readState, writeState } from './state.js';
+import { liveOwners, ownershipMessage, ownershipRecord, ownershipTombstone, readState, writeState } from './state.js';
 import { deleteTopicsById, fetchTopicIds } from './topic-ids.js';
 import { waitForOverrides } from './verify.js';
 import { waitForTopics } from './wait.js';
@@ -158,6 +158,7 @@ async function createChunk(actions: TopicCreateAction[], ctx: TopicExecContext):
   const outcomes: Outcomes<TopicCreateAction> = new Map();
   const created: TopicCreateAction[] = [];
   const ours: TopicCreateAction[] = [];
+  const raced: TopicCreateAction[] = [];
   for (const a of actions) {
     const err = failures.get(a.topic);
     if (err === undefined) {
@@ -170,6 +171,7 @@ async function createChunk(actions: TopicCreateAction[], ctx: TopicExecContext):
       created.push(a);
       continue;
     }
+    if (kafkaErrorName(err) === 'TOPIC_ALREADY_EXISTS') raced.push(a);
     const error =
       kafkaErrorName(err) === 'TOPIC_ALREADY_EXISTS'
         ? new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `create topic "${a.topic}" failed: TOPIC_ALREADY_EXISTS: another client created it meanwhile, so this project does not own it`, {
@@ -183,6 +185,12 @@ async function createChunk(actions: TopicCreateAction[], ctx: TopicExecContext):
   // Recorded at once: a crash between Kafka's answer and this write leaves the topic unowned (kept, never
   // deleted by kafkaform), so the window is kept to one metadata read and one produce.
   const unowned = await recordOwnership(ours, ctx);
+  // A create lost to another apply of this same project is no failure: that apply records the topic as the
+  // project's (by its ID) a moment after its create; only then is the topic counted as created.
+  for (const a of await createdBySibling(raced, ctx)) {
+    outcomes.delete(a);
+    created.push(a);
+  }
   if (created.length > 0) {
     ctx.onProgress?.(`waiting for leaders of ${plural(created.length, 'new topic')}`);
     const { pending } = await waitForTopics(conn, new Map(created.map((a) => [a.topic, a.partitions])), {
@@ -218,6 +226,29 @@ async function recordOwnership(actions: TopicCreateAction[], ctx: TopicExecConte
     for (const a of actions) outcomes.set(a, unrecorded(a.topic, err));
   }
   return outcomes;
+}
+
+/** How long a lost create waits for the winning apply of the same project to record its ownership. */
+const SIBLING_RECORD_WAIT_MS = 5000;
+
+/** Of the topics whose create met TOPIC_ALREADY_EXISTS, those this project owns by their current ID (another apply of it created them). */
+async function createdBySibling(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<TopicCreateAction[]> {
+  if (actions.length === 0) return [];
+  const project = ctx.spec.project;
+  const deadline = Date.now() + SIBLING_RECORD_WAIT_MS;
+  try {
+    for (;;) {
+      const [state, ids] = await Promise.all([readState(ctx.conn, { project }), fetchTopicIds(ctx.conn, actions.map((a) => a.topic))]);
+      const owners = liveOwners(state, ids);
+      const mine = actions.filter((a) => owners[a.topic] === project);
+      // Every topic claimed (by us or by another project): nothing more to wait for.
+      if (actions.every((a) => owners[a.topic] !== undefined) || Date.now() >= deadline) return mine;
+      await sleep(250);
+    }
+  } catch {
+    // Unknown: the creates stay failed as TOPIC_ALREADY_EXISTS, and the next plan shows who owns them.
+    return [];
+  }
 }
 
 /** A topic created by this run whose ownership could not be recorded. */

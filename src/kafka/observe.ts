@@ -23,6 +23,8 @@ export interface ObserveScope {
   all?: boolean;
   /** Progress lines while the state read waits (another run's open transaction on the project's state partition). */
   onProgress?: (message: string) => void;
+  /** Aborts the project's own stuck seed transactions before the state read waits for them (apply only). */
+  fence?: () => Promise<void>;
 }
 
 /**
@@ -74,7 +76,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const [configs, reassigning, state, ids, incremental] = await Promise.all([
     describe(probe === undefined ? declared : [...declared, probe]),
     reassignments(declared),
-    hasState ? readState(conn, { project: scope.project, onProgress: scope.onProgress }) : Promise.resolve<ClusterState>({ owners: {}, ownerships: [], seeds: [] }),
+    hasState ? readState(conn, { project: scope.project, onProgress: scope.onProgress, fence: scope.fence }) : Promise.resolve<ClusterState>({ owners: {}, ownerships: [], seeds: [] }),
     hasState ? fetchTopicIds(conn) : Promise.resolve(new Map<string, string>()),
     supportsIncrementalAlterConfigs(conn),
   ]);

@@ -187,6 +187,11 @@ export interface ReadStateOptions {
   /** Bound on that wait (default STATE_SETTLE_TIMEOUT_MS). */
   settleTimeoutMs?: number;
   onProgress?: (msg: string) => void;
+  /**
+   * Aborts this project's own unfinished seed transactions (apply only, see src/seed/fence.ts); called once
+   * when the project's partition has an open transaction, before waiting for it.
+   */
+  fence?: () => Promise<void>;
 }
 
 /**
@@ -247,13 +252,30 @@ export async function readProjectLedger(conn: KafkaConnection, project: string, 
   return parseState(cursor.records).seeds.filter((r) => r.project === project);
 }
 
-/** Waits until each partition's last stable offset reaches the high watermark it had at the start. */
+/**
+ * Waits until each partition's last stable offset reaches the high watermark it had at the start. With a
+ * fence, the project's own stuck transactions are aborted first, so only someone else's can make it wait.
+ */
 async function settle(conn: KafkaConnection, ends: PartitionEnds[], opts: ReadStateOptions): Promise<void> {
   let open = ends.filter((e) => e.lastStable < e.highWatermark);
   if (open.length === 0) return;
+  const targets = new Map(open.map((e) => [e.partition, e.highWatermark]));
+  const stillOpen = async (): Promise<PartitionEnds[]> => {
+    const now = await partitionEnds(conn, STATE_TOPIC, open.map((e) => e.partition));
+    return open.filter((e) => (now.find((n) => n.partition === e.partition)?.lastStable ?? 0n) < (targets.get(e.partition) ?? 0n));
+  };
+  let cause = 'another apply is producing seeds, or crashed and its transaction has not timed out yet';
+  if (opts.fence) {
+    opts.onProgress?.(
+      `${STATE_TOPIC} partition ${open.map((e) => e.partition).join(', ')} has an open transaction: aborting this project's unfinished seed transactions (an earlier apply may have stopped mid-seed)`,
+    );
+    await opts.fence();
+    open = await stillOpen();
+    if (open.length === 0) return;
+    cause = `not one of project ${opts.project ?? '?'}'s seed transactions: another project sharing this state partition is producing seeds, or crashed and its transaction has not timed out yet`;
+  }
   const timeoutMs = opts.settleTimeoutMs ?? STATE_SETTLE_TIMEOUT_MS;
   const started = Date.now();
-  const targets = new Map(open.map((e) => [e.partition, e.highWatermark]));
   let said = 0;
   while (open.length > 0) {
     const waited = Date.now() - started;
@@ -269,13 +291,12 @@ async function settle(conn: KafkaConnection, ends: PartitionEnds[], opts: ReadSt
     }
     if (waited >= said) {
       opts.onProgress?.(
-        `waiting for an open transaction on ${STATE_TOPIC} partition ${open.map((e) => e.partition).join(', ')} (another apply is producing seeds, or crashed and its transaction has not timed out yet); ${Math.round(waited / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s`,
+        `waiting for an open transaction on ${STATE_TOPIC} partition ${open.map((e) => e.partition).join(', ')} (${cause}); ${Math.round(waited / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s`,
       );
       said = waited + 5000;
     }
     await sleep(Math.min(250, timeoutMs - waited));
-    const now = await partitionEnds(conn, STATE_TOPIC, open.map((e) => e.partition));
-    open = open.filter((e) => (now.find((n) => n.partition === e.partition)?.lastStable ?? 0n) < (targets.get(e.partition) ?? 0n));
+    open = await stillOpen();
   }
 }
 

@@ -32,7 +32,7 @@ const IN_FLIGHT = 4;
 /** How long to wait after the commit until read_committed readers see the entry (normally a few ms). */
 const VISIBLE_TIMEOUT_MS = 10_000;
 /** Broker-side limit for one seed transaction before it is aborted; generous because large seeds take time. */
-const TRANSACTION_TIMEOUT_MS = 120_000;
+export const SEED_TRANSACTION_TIMEOUT_MS = 120_000;
 
 /** The transactional id of a topic's seed producer: stable, so a crashed earlier attempt is fenced and aborted on init. */
 export function seedTransactionalId(project: string, topic: string): string {
@@ -97,7 +97,7 @@ async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refr
   let txn: SeedTransaction;
   try {
     txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
-      transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+      transactionTimeoutMs: SEED_TRANSACTION_TIMEOUT_MS,
       refresh,
     });
   } catch (err) {

@@ -4,14 +4,19 @@ import { createKafkaConnection, type KafkaConnection } from '../../src/kafka/cli
 import { encodeRecordBatch } from '../../src/kafka/record-batch.js';
 import { STATE_PARTITIONS, STATE_TOPIC, ensureStateTopic, statePartition } from '../../src/kafka/state.js';
 import { SeedTransaction } from '../../src/kafka/transaction.js';
+import { seedTransactionalId } from '../../src/seed/execute.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
-import { committedCount, exited, kafkaform, stateAndIds, startKafkaform, writeSpec } from '../support/faults.js';
+import { committedCount, exited, kafkaform, stateAndIds, startKafkaform, trials, writeSpec } from '../support/cli-runs.js';
 
 // Exactly once under crashes and concurrency (issue 8, items 3 and 4), with real processes of the built CLI,
 // real SIGKILLs, and read_committed counts from kcat (an independent client). Bounded: each trial is a
-// handful of seconds, the stuck-transaction case waits for a 20 s transaction timeout once.
+// handful of seconds, the stuck-transaction case waits for a 20 s transaction timeout once. Trial counts:
+// TWIN_TRIALS and KILL_TRIALS below (KAFKAFORM_FAULT_TRIALS=N runs N of each).
 
-const PORT = 51020;
+const PORT = 56020;
+/** Trials per randomised case: few in CI (bounded time), more with KAFKAFORM_FAULT_TRIALS=N. */
+const TWIN_TRIALS = trials(3);
+const KILL_TRIALS = trials(4);
 
 let cluster: TestCluster;
 let bootstrap: string[];
@@ -19,7 +24,7 @@ let conn: KafkaConnection;
 
 beforeAll(async () => {
   cluster = await startTestCluster({
-    name: 'kft-i8-seeds',
+    name: 'kft-h8o-seeds',
     nodes: 1,
     port: PORT,
     controllerPort: PORT + 1,
@@ -35,21 +40,32 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** Opens a transaction that writes one record to a state partition and never ends (a crashed apply). */
-async function stuckTransaction(partition: number, timeoutMs: number): Promise<void> {
+/**
+ * Opens a transaction that writes one record to a state partition (and one to `also`, when given) and never
+ * ends: what an apply killed mid-seed leaves. `transactionalId` defaults to one no apply uses (a neighbour's).
+ */
+async function stuckTransaction(
+  partition: number,
+  timeoutMs: number,
+  opts: { transactionalId?: string; also?: { topic: string; partition: number } } = {},
+): Promise<void> {
   await ensureStateTopic(conn);
-  const txn = await SeedTransaction.begin(conn, `kft-i8-stuck-${partition}-${Date.now()}`, [STATE_TOPIC], { transactionTimeoutMs: timeoutMs });
-  await txn.addPartitions([{ topic: STATE_TOPIC, partitions: [partition] }]);
-  const msg = { key: Buffer.from('kft-i8/stuck'), value: Buffer.from('{}'), headers: {}, partition, timestamp: null };
-  const records = await encodeRecordBatch([msg], [0], { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true }, 0, 0, null);
-  const leader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === partition)!.leader;
-  await txn.produce(leader, [{ topic: STATE_TOPIC, partition, records, messages: 1 }]);
+  const topics = opts.also ? [STATE_TOPIC, opts.also.topic] : [STATE_TOPIC];
+  const txn = await SeedTransaction.begin(conn, opts.transactionalId ?? `kft-h8o-stuck-${partition}-${Date.now()}`, topics, { transactionTimeoutMs: timeoutMs });
+  const targets = [{ topic: STATE_TOPIC, partition }, ...(opts.also ? [opts.also] : [])];
+  await txn.addPartitions(targets.map((t) => ({ topic: t.topic, partitions: [t.partition] })));
+  for (const t of targets) {
+    const msg = { key: Buffer.from('kft-h8o/stuck'), value: Buffer.from('{}'), headers: {}, partition: t.partition, timestamp: null };
+    const records = await encodeRecordBatch([msg], [0], { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true }, 0, 0, null);
+    const leader = txn.partitions(t.topic).find((p) => p.partitionId === t.partition)!.leader;
+    await txn.produce(leader, [{ topic: t.topic, partition: t.partition, records, messages: 1 }]);
+  }
   await txn.close();
 }
 
 /** Two project names whose state partitions are the same, and one whose partition differs from both. */
 function projectsByPartition(): { same: [string, string]; other: string } {
-  const names = Array.from({ length: 64 }, (_, i) => `kft-i8-p${i}`);
+  const names = Array.from({ length: 64 }, (_, i) => `kft-h8o-p${i}`);
   const p0 = statePartition(names[0]!, STATE_PARTITIONS);
   const same = names.slice(1).find((n) => statePartition(n, STATE_PARTITIONS) === p0)!;
   const other = names.find((n) => statePartition(n, STATE_PARTITIONS) !== p0)!;
@@ -59,9 +75,9 @@ function projectsByPartition(): { same: [string, string]; other: string } {
 describe('exactly-once seeds under concurrency and crashes', () => {
   it('two applies of one project at once never produce an entry twice', async () => {
     const outcomes: string[] = [];
-    for (let trial = 0; trial < 4; trial++) {
+    for (let trial = 0; trial < TWIN_TRIALS; trial++) {
       const topic = `twin-${trial}`;
-      const file = writeSpec('kft-i8-twin', bootstrap, { [topic]: { partitions: 3, generate: 5000 } });
+      const file = writeSpec('kft-h8o-twin', bootstrap, { [topic]: { partitions: 3, generate: 5000 } });
       // Staggered starts cover both interleavings: fenced mid-transaction, and started after the other's commit.
       const first = kafkaform(['apply', '--auto-approve', '-f', file]);
       await sleep(trial * 250);
@@ -69,7 +85,7 @@ describe('exactly-once seeds under concurrency and crashes', () => {
       const results = await Promise.all([first, second]);
       for (const r of results) {
         // Either run converged, or it was fenced by the other and says so with its code.
-        if (r.code !== 0) expect(r.stdout + r.stderr).toMatch(/KF211|another apply of project kft-i8-twin/);
+        if (r.code !== 0) expect(r.stdout + r.stderr).toMatch(/KF211|another apply of project kft-h8o-twin/);
       }
       expect(results.some((r) => r.code === 0)).toBe(true);
       outcomes.push(results.map((r) => r.code).join('/'));
@@ -79,7 +95,28 @@ describe('exactly-once seeds under concurrency and crashes', () => {
       expect(await committedCount(bootstrap, topic)).toBe(5000);
     }
     console.log(`concurrent applies of one project, exit codes per trial: ${outcomes.join(', ')}`);
-  }, 180_000);
+  }, 30_000 + TWIN_TRIALS * 60_000);
+
+  it("this project's own transaction left open by a crashed apply is aborted at once, not waited for", async () => {
+    const project = 'kft-h8o-own-crash';
+    const first = writeSpec(project, bootstrap, { mine: { partitions: 2, messages: ['one'] } });
+    expect((await kafkaform(['apply', '--auto-approve', '-f', first])).code).toBe(0);
+    // The seed transaction of the killed apply: the project's own transactional id, the real 120 s timeout,
+    // one record on the seed topic and one on the project's state partition, never committed nor aborted.
+    await stuckTransaction(statePartition(project, STATE_PARTITIONS), 120_000, {
+      transactionalId: seedTransactionalId(project, 'mine'),
+      also: { topic: 'mine', partition: 0 },
+    });
+    const second = writeSpec(project, bootstrap, { mine: { partitions: 2, messages: ['one', 'two'] } });
+    // Before the fence, this apply waited for the broker's 120 s transaction timeout (past this test's bound).
+    const r = await kafkaform(['apply', '--auto-approve', '-f', second], 90_000);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stderr).toMatch(/aborting this project's unfinished seed transactions/);
+    expect(r.stderr).not.toMatch(/waiting for an open transaction/);
+    expect(await committedCount(bootstrap, 'mine')).toBe(2);
+    const { state } = await stateAndIds(bootstrap);
+    expect(state.seeds.filter((x) => x.project === project).map((x) => x.count)).toEqual([1, 1]);
+  }, 100_000);
 
   it("a crashed neighbour's open transaction on the same state partition is waited for, naming the cause; nothing is produced twice", async () => {
     const { same } = projectsByPartition();
@@ -89,7 +126,7 @@ describe('exactly-once seeds under concurrency and crashes', () => {
     const file = writeSpec(waiting, bootstrap, { neighbour: { messages: ['one', 'two'] } });
     const r1 = await kafkaform(['apply', '--auto-approve', '-f', file]);
     expect(r1.code, r1.stderr + r1.stdout).toBe(0);
-    expect(r1.stderr).toMatch(/waiting for an open transaction on _kafkaform partition/);
+    expect(r1.stderr).toMatch(/waiting for an open transaction on _kafkaform partition \d+ \(not one of project \S+'s seed transactions: another project sharing this state partition/);
     const r2 = await kafkaform(['apply', '--auto-approve', '-f', file]);
     expect(r2.code, r2.stderr).toBe(0);
     expect(await committedCount(bootstrap, 'neighbour')).toBe(2);
@@ -108,16 +145,16 @@ describe('exactly-once seeds under concurrency and crashes', () => {
   it('random SIGKILLs during apply: the next apply converges with every entry exactly once', async () => {
     const kills: string[] = [];
     let unowned = 0;
-    for (let trial = 0; trial < 5; trial++) {
+    for (let trial = 0; trial < KILL_TRIALS; trial++) {
       const topics = Object.fromEntries(
         Array.from({ length: 3 }, (_, i) => [`kill-${trial}-${i}`, { partitions: 2, generate: 3000, messages: ['a', 'b'] }]),
       );
-      const file = writeSpec('kft-i8-kill', bootstrap, topics);
+      const file = writeSpec('kft-h8o-kill', bootstrap, topics);
       const child = startKafkaform(['apply', '--auto-approve', '-f', file]);
       let output = '';
       child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      const delay = 150 + Math.floor(Math.random() * 900);
+      const delay = 300 + Math.floor(Math.random() * 1500);
       await sleep(delay);
       child.kill('SIGKILL');
       const code = await exited(child);
@@ -135,9 +172,9 @@ describe('exactly-once seeds under concurrency and crashes', () => {
         expect(records.length).toBeLessThanOrEqual(1);
         for (const o of records) expect(o.topicId).toBe(ids.get(t));
         if (records.length === 0) unowned += 1;
-        expect(state.seeds.filter((s) => s.project === 'kft-i8-kill' && s.topic === t).map((s) => s.count).sort()).toEqual([1, 1, 3000]);
+        expect(state.seeds.filter((s) => s.project === 'kft-h8o-kill' && s.topic === t).map((s) => s.count).sort()).toEqual([1, 1, 3000]);
       }
     }
-    console.log(`SIGKILL trials: ${kills.join('; ')}; topics left unowned: ${unowned} of 15`);
-  }, 180_000);
+    console.log(`SIGKILL trials: ${kills.join('; ')}; topics left unowned: ${unowned} of ${3 * KILL_TRIALS}`);
+  }, 30_000 + KILL_TRIALS * 45_000);
 });

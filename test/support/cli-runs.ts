@@ -7,10 +7,16 @@ import { createKafkaConnection } from '../../src/kafka/client.js';
 import { readState, type ClusterState } from '../../src/kafka/state.js';
 import { fetchTopicIds } from '../../src/kafka/topic-ids.js';
 
-// Shared helpers of the fault, crash and concurrency suites (test/integration/faults-*.test.ts): the built CLI
+// Shared helpers of the fault, crash and concurrency suites (test/integration/{ownership,exactly-once,fresh-apply}.test.ts): the built CLI
 // run as real separate processes, spec files, and independent read_committed counts through kcat.
 
 const run = promisify(execFile);
+
+/** Trials of a randomised crash or concurrency case: `ci` by default, KAFKAFORM_FAULT_TRIALS when set (a soak). */
+export function trials(ci: number): number {
+  const n = Number(process.env.KAFKAFORM_FAULT_TRIALS);
+  return Number.isInteger(n) && n > 0 ? n : ci;
+}
 
 /** The built CLI (npm run build makes it; vitest's pretest does too). */
 export const CLI = join(import.meta.dirname, '../../dist/src/cli/main.js');
@@ -79,7 +85,7 @@ export function writeSpec(project: string, bootstrap: string[], topics: Record<s
       }
     }
   }
-  const file = join(dir ?? mkdtempSync(join(tmpdir(), 'kft-i8-')), 'kafka.config.yaml');
+  const file = join(dir ?? mkdtempSync(join(tmpdir(), 'kft-h8o-')), 'kafka.config.yaml');
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
