@@ -158,7 +158,7 @@ const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PR
 function fenced(project: string, seed: MaterialisedSeed, cause: unknown): KafkaformError {
   return new KafkaformError(
     ErrorCodes.CONCURRENT_APPLY,
-    `seed entry ${seed.entryId} of topic ${seed.topic}: another apply of project ${project} started seeding this topic and fenced this run's transaction (${kafkaErrorName(cause)}); nothing of this entry was committed by this run`,
+    `seed entry ${seed.entryId} of topic ${seed.topic}: another apply of project ${project} running at the same time fenced this run's transaction (${kafkaErrorName(cause)}); nothing of this entry was committed by this run`,
     { hint: 'let the other apply finish, then run apply again: an entry it produced is not produced twice', details: { topic: seed.topic, entryId: seed.entryId }, cause },
   );
 }
