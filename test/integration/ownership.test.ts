@@ -164,6 +164,28 @@ describe('ownership by topic ID', () => {
     expect(state.ownerships.filter((o) => o.topicId === id)).toEqual([]);
   });
 
+  it("an adopted topic's ownership holds its topic ID: re-created by hand, the namesake is not the project's", async () => {
+    await admin.createTopics({ topics: [{ topic: 'found', numPartitions: 1, replicationFactor: 1 }] });
+    const k = writeSpec('kappa', bootstrap, { found: {}, 'kappa-own': {} });
+    const r = await kafkaform(['apply', '--auto-approve', '-f', k]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/adopt topic found/);
+    const { state, ids } = await stateAndIds(bootstrap);
+    expect(state.ownerships.filter((o) => o.topic === 'found')).toEqual([expect.objectContaining({ project: 'kappa', topicId: ids.get('found') })]);
+
+    // Deleted and made again by someone else: the record names the old ID, so kappa's --allow-delete keeps it.
+    await admin.deleteTopics({ topics: ['found'] });
+    await expect.poll(async () => (await topics()).includes('found'), { timeout: 30_000 }).toBe(false);
+    await admin.createTopics({ topics: [{ topic: 'found', numPartitions: 1, replicationFactor: 1 }] });
+    const without = writeSpec('kappa', bootstrap, { 'kappa-own': {} });
+    const plan = await kafkaform(['plan', '--json', '--allow-delete', '-f', without]);
+    const doc = JSON.parse(plan.stdout) as Plan;
+    expect(doc.actions.filter((x) => x.kind === 'topic.delete')).toEqual([]);
+    expect(doc.unmanaged).toContain('found');
+    expect((await kafkaform(['apply', '--auto-approve', '--allow-delete', '-f', without])).code).toBe(0);
+    expect(await topics()).toContain('found');
+  });
+
   it('two projects applying overlapping specs at once leave exactly one owner per topic, the one that created it', async () => {
     for (let trial = 0; trial < RACE_TRIALS; trial++) {
       const shared = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`race${trial}-s${i}`, {}]));
