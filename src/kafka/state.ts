@@ -269,10 +269,15 @@ async function settle(conn: KafkaConnection, ends: PartitionEnds[], opts: ReadSt
     opts.onProgress?.(
       `${STATE_TOPIC} partition ${open.map((e) => e.partition).join(', ')} has an open transaction: aborting this project's unfinished seed transactions (an earlier apply may have stopped mid-seed)`,
     );
-    await opts.fence();
+    try {
+      await opts.fence();
+      cause = `not one of project ${opts.project ?? '?'}'s seed transactions: another project sharing this state partition is producing seeds, or crashed and its transaction has not timed out yet`;
+    } catch (err) {
+      // Not fatal: the transaction still ends by itself (the broker's timeout), so fall back to waiting for it.
+      opts.onProgress?.(`could not abort this project's seed transactions: ${err instanceof Error ? err.message : String(err)}`);
+    }
     open = await stillOpen();
     if (open.length === 0) return;
-    cause = `not one of project ${opts.project ?? '?'}'s seed transactions: another project sharing this state partition is producing seeds, or crashed and its transaction has not timed out yet`;
   }
   const timeoutMs = opts.settleTimeoutMs ?? STATE_SETTLE_TIMEOUT_MS;
   const started = Date.now();

@@ -52,6 +52,20 @@ describe('state topic records', () => {
     expect(liveOwners(state, new Map([['orders', 'id-9'], ['events', 'id-2']]))).toEqual({ events: 'shop' });
   });
 
+  it('folds per partition: a tombstone in one partition leaves another partition\'s record, and the newest record of a topic ID wins', () => {
+    const at = (iso: string) => new Date(iso);
+    const shop = ownershipMessage(ownershipRecord('shop', 'orders', 'id-1', at('2024-01-01T00:00:00Z')));
+    const billing = ownershipMessage(ownershipRecord('billing', 'orders', 'id-1', at('2024-02-01T00:00:00Z')));
+    // billing took orders over (--take-ownership): its record is newer, whichever partition is read first.
+    expect(parseState([{ ...billing, partition: 3 }, { ...shop, partition: 5 }]).owners).toEqual({ orders: 'billing' });
+    expect(parseState([{ ...shop, partition: 5 }, { ...billing, partition: 3 }]).owners).toEqual({ orders: 'billing' });
+    // The takeover's tombstone in shop's partition removes shop's record there only.
+    const tomb = { ...ownershipTombstone('id-1'), partition: 5 };
+    expect(parseState([{ ...billing, partition: 3 }, { ...shop, partition: 5 }, tomb]).ownerships).toEqual([
+      expect.objectContaining({ project: 'billing', topicId: 'id-1' }),
+    ]);
+  });
+
   it('puts each project in one stable state partition', () => {
     expect(statePartition('shop', 1)).toBe(0);
     expect(statePartition('shop', 8)).toBe(statePartition('shop', 8));
