@@ -131,6 +131,9 @@ async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refr
     // transactional id fences and aborts it, and the broker times it out in any case.
     await txn.end(false).catch(() => undefined);
     await txn.close();
+    // Another apply of this project may have fenced this one and committed the entry itself (its fence can
+    // surface as any error, UNKNOWN_SERVER_ERROR included): then the entry is produced, once, and nothing failed.
+    if (await recordedMeanwhile(seed, ctx)) return;
     if (FENCED.has(kafkaErrorName(err) ?? '')) throw fenced(ctx.spec.project, seed, err);
     throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
   }
@@ -148,6 +151,18 @@ async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refr
     note(`committed; could not check visibility: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     await txn.close();
+  }
+}
+
+/** True when the ledger (read to its settled end) records this entry with its hash: another apply committed it, or our commit did despite the error. */
+async function recordedMeanwhile(seed: MaterialisedSeed, ctx: SeedExecuteContext): Promise<boolean> {
+  try {
+    const ledger = await readProjectLedger(ctx.conn, ctx.spec.project, { onProgress: ctx.onProgress });
+    if (!ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) return false;
+    ctx.onProgress?.(`${seed.topic} ${seed.entryId}: recorded in the ledger meanwhile (by another apply of project ${ctx.spec.project}, or by this run's commit whose answer was lost); not produced again`);
+    return true;
+  } catch {
+    return false; // unknown: the original error stands, and the next apply finds out
   }
 }
 
