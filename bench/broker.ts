@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { Kafka, logLevel } from 'kafkajs';
-import { propertyEnvName } from '../src/docker/kafka-config.js';
+import { propertyEnvName } from '../src/plan/kafka-node-config.js';
 import { DEFAULT_KAFKA_IMAGE } from '../src/kafka/versions.js';
 
 /** The broker image benchmarks run; scripts/test-env.sh makes it exist on a bare machine. */

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { ClusterLink } from '../src/apply/link.js';
-import { observe } from '../src/apply/observe.js';
+import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
+import { observe } from '../src/apply/observe-docker-and-cluster.js';
 import { buildExport } from '../src/export/build.js';
 import { renderExport } from '../src/export/render.js';
 import type { PlanOptions } from '../src/plan/desired.js';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     let text = '';
     let actions = -1;
     for (let run = 0; run < RUNS; run++) {
-      const link = new ClusterLink(source);
+      const link = new LazyKafkaConnection(source);
       try {
         const t0 = performance.now();
         const observed = await observe(source, { link });
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         await link.close();
       }
       const spec = parseSpec(text, 'exported.yaml');
-      const link2 = new ClusterLink(spec);
+      const link2 = new LazyKafkaConnection(spec);
       try {
         const t0 = performance.now();
         const p = plan({ spec: parseSpec(text, 'exported.yaml'), seeds: [] }, await observe(spec, { link: link2 }), OPTIONS);

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { ClusterLink } from '../src/apply/link.js';
-import { observe } from '../src/apply/observe.js';
+import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
+import { observe } from '../src/apply/observe-docker-and-cluster.js';
 import { loadSpec } from '../src/spec/load.js';
 import { plan } from '../src/plan/planner.js';
 import type { PlanOptions } from '../src/plan/desired.js';
@@ -43,7 +43,7 @@ function timeCli(args: string[]): Promise<number> {
 /** Requests of one in-process observe + plan of a spec file. */
 async function requestsOf(file: string): Promise<{ requests: Record<string, number>; l001: number }> {
   const spec = await loadSpec(file);
-  const link = new ClusterLink(spec);
+  const link = new LazyKafkaConnection(spec);
   try {
     const p = plan({ spec, seeds: [] }, await observe(spec, { link }), OPTIONS);
     return { requests: link.requests(), l001: p.diagnostics.filter((d) => d.code === 'L001').length };

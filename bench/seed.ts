@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { createKafkaConnection, type KafkaConnection } from '../src/kafka/client.js';
 import { readTopic } from '../src/kafka/fetch.js';
 import { ensureStateTopic } from '../src/kafka/state.js';
-import { executeSeedProduce } from '../src/seed/execute.js';
-import { materialiseSeeds } from '../src/seed/materialise.js';
+import { executeSeedProduce } from '../src/seed/produce.js';
+import { digestSeeds } from '../src/seed/digest.js';
 import type { Spec } from '../src/spec/types.js';
 import { startBenchBroker } from './broker.js';
 
@@ -20,7 +20,7 @@ export interface SeedBenchResult {
   messages: number;
   valueBytes: number;
   rounds: number;
-  /** Materialise (read, validate, hash) plus produce: what apply does for a seed entry. */
+  /** Digest (read, validate, hash) plus produce (read again, in windows): what apply does for a seed entry. */
   kafkaform: { seconds: number; msgPerSec: number };
   /** The produce part alone (executeSeedProduce: transaction, encode, send, commit), for comparison with kcat. */
   kafkaformProduce: { seconds: number; msgPerSec: number };
@@ -98,7 +98,7 @@ export async function runSeedBench(opts: { messages?: number; valueBytes?: numbe
 
       const spec = benchSpec(dir, bootstrap, a);
       let t0 = performance.now();
-      const seeds = await materialiseSeeds(spec);
+      const seeds = await digestSeeds(spec);
       const s = seeds[0]!;
       const t1 = performance.now();
       await executeSeedProduce(

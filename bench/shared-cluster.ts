@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { apply } from '../src/apply/apply.js';
-import { ClusterLink } from '../src/apply/link.js';
-import { observe } from '../src/apply/observe.js';
+import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
+import { observe } from '../src/apply/observe-docker-and-cluster.js';
 import { createKafkaConnection } from '../src/kafka/client.js';
 import type { PlanOptions } from '../src/plan/desired.js';
 import { plan } from '../src/plan/planner.js';
@@ -55,7 +55,7 @@ async function fillCluster(bootstrap: string[], count: number): Promise<void> {
 
 /** Applies the spec in process and checks that it converged. */
 async function applySpec(spec: Spec): Promise<void> {
-  const link = new ClusterLink(spec);
+  const link = new LazyKafkaConnection(spec);
   try {
     const observed = await observe(spec, { link });
     const p = plan({ spec, seeds: [] }, observed, OPTIONS);
@@ -68,7 +68,7 @@ async function applySpec(spec: Spec): Promise<void> {
 
 /** Requests of one observe + plan (the plan command's Kafka work), and its action count. */
 async function planRequests(spec: Spec): Promise<{ requests: Record<string, number>; actions: number }> {
-  const link = new ClusterLink(spec);
+  const link = new LazyKafkaConnection(spec);
   try {
     const p = plan({ spec, seeds: [] }, await observe(spec, { link }), OPTIONS);
     return { requests: link.requests(), actions: p.actions.length };

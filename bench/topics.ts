@@ -1,8 +1,7 @@
 import { apply } from '../src/apply/apply.js';
-import { ClusterLink } from '../src/apply/link.js';
-import { observe } from '../src/apply/observe.js';
-import { createKafkaConnection } from '../src/kafka/client.js';
-import { TOPIC_RESOURCE } from '../src/kafka/protocol.js';
+import { LazyKafkaConnection } from '../src/kafka/lazy-connection.js';
+import { observe } from '../src/apply/observe-docker-and-cluster.js';
+import { createKafkaConnection, TOPIC_RESOURCE } from '../src/kafka/client.js';
 import type { PlanOptions } from '../src/plan/desired.js';
 import { plan } from '../src/plan/planner.js';
 import type { Spec } from '../src/spec/types.js';
@@ -49,7 +48,7 @@ function benchSpec(n: number, bootstrap: string[]): Spec {
 
 /** (a) observe + plan + apply (which re-observes and re-plans to prove convergence). */
 async function applyFromNothing(spec: Spec): Promise<Phase & { executeMs: number; actions: number; converged: boolean }> {
-  const link = new ClusterLink(spec);
+  const link = new LazyKafkaConnection(spec);
   try {
     const started = performance.now();
     const observed = await observe(spec, { link });
@@ -74,7 +73,7 @@ async function applyFromNothing(spec: Spec): Promise<Phase & { executeMs: number
 
 /** (b) observe + plan when nothing changed. */
 async function planNoChanges(spec: Spec): Promise<Phase & { actions: number }> {
-  const link = new ClusterLink(spec);
+  const link = new LazyKafkaConnection(spec);
   try {
     const started = performance.now();
     const p = plan({ spec, seeds: [] }, await observe(spec, { link }), OPTIONS);

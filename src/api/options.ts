@@ -1,4 +1,4 @@
-import type { GlobalOptions } from '../cli/main.js';
+import type { GlobalOptions } from '../cli/global-options.js';
 import { DEFAULT_SPEC_FILE } from '../spec/defaults.js';
 
 /** What every library call takes: which spec, and how to resolve it. */

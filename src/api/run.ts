@@ -41,7 +41,7 @@ async function withSession<T>(open: Promise<Session>, fn: (s: Session) => Promis
 /** `kafkaform plan` as a function: the versioned plan document (`plan --json`). Refusals are its diagnostics. */
 export async function plan(options: ChangeOptions = {}): Promise<Plan> {
   // plan never produces: seed messages are hashed and sized, not kept.
-  return withSession(openSession(globalsOf(options), options, false), async (s) => {
+  return withSession(openSession(globalsOf(options), options), async (s) => {
     options.onProgress?.('observing Docker and the cluster');
     return (await observeAndPlan(s)).plan;
   });

@@ -1,40 +1,36 @@
 import { plural } from '../words.js';
-import { executeContainerAction, isContainerAction } from '../docker/execute.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { executeTopicActions, isTopicAction, type TopicAction } from '../kafka/execute.js';
 import { hasErrors } from '../plan/planner.js';
 import type { Observed } from '../plan/observed.js';
-import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport, type Plan } from '../plan/types.js';
-import { executeSeedProduce } from '../seed/execute.js';
-import type { MaterialisedSeed } from '../seed/types.js';
-import { dockerOf, observe, type ObserveDeps } from './observe.js';
+import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport, type ClusterWaitAction, type Plan } from '../plan/types.js';
+import type { SeedDigest } from '../plan/desired.js';
+import { executeStep, failure, steps, type ExecRun } from './executors.js';
+import { dockerOf, observe, type ObserveDeps } from './observe-docker-and-cluster.js';
 
 /** What apply needs: the observation the plan was made from, the run's connections, and how to plan again. */
 export interface ApplyContext extends ObserveDeps {
   /** The observation the plan was made from: topic owners (create races) and the Docker engine (networking). */
   observed: Observed;
-  /** Seed entries with their messages, materialised before planning (seed.produce sends exactly these). */
-  seeds: MaterialisedSeed[];
+  /** Digests of the seed entries planned from (seed.produce reads each entry again and refuses one that changed). */
+  seeds: SeedDigest[];
   /** Plans again from a fresh observation after apply; its result is the report's `after`. */
   replan: (observed: Observed) => Plan | Promise<Plan>;
   /** Progress lines for the spinner. */
   onProgress?: (message: string) => void;
   /** Called as each action finishes, applied or failed. */
   onResult?: (result: ActionResult) => void;
-  /** Bound on readiness waits of containers (default: the docker executor's). */
+  /** Bound on readiness waits of the cluster and of containers (default: kafka/readiness.ts's). */
   readyTimeoutMs?: number;
   /** Bound on waiting for partition reassignments (default 10 min). */
   reassignTimeoutMs?: number;
 }
 
 /**
- * Executes a plan in order: consecutive topic actions of one kind go in one batched request; container and
- * cluster.wait actions go to the Docker executors (Kafka is reconnected after the cluster restarts); seed
- * entries go to the seed executor. When the plan was made without a cluster (its containers were down),
- * the steps after the cluster comes up are planned again from a fresh observation, so topics and seeds that
- * survived in the stopped containers are not created or produced twice.
- * The first failure stops the run, and the report lists what was applied,
- * what failed and what is still pending: every executor is safe to repeat, so the next apply resumes.
+ * Executes the approved plan in order, step by step through the executor registry (consecutive topic actions of
+ * one kind go in one batched request). The plan that runs is the approved plan, with one documented exception:
+ * a plan made while the cluster was down is re-planned once it is up (runBlindPlan).
+ * The first failure stops the run, and the report lists what was applied, what failed and what is still
+ * pending: every executor is safe to repeat, so the next apply resumes.
  * Finally the cluster is observed and planned again: converged means that plan is empty and error-free.
  */
 export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport> {
@@ -44,97 +40,102 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
       hint: 'run `kafkaform plan` to see them and fix the spec (or pass the opt-in they name)',
     });
   }
-  const spec = ctx.link.spec;
-  const applied: ActionResult[] = [];
-  const failed: ActionResult[] = [];
-  const record = (r: ActionResult): void => {
-    (r.status === 'applied' ? applied : failed).push(r);
-    ctx.onResult?.(r);
-  };
+  const log = new ResultLog(ctx.onResult);
+  const upAt = ctx.observed.cluster === null ? plan.actions.findIndex((a) => a.kind === 'cluster.wait') : -1;
+  const ran = upAt < 0 ? await runApproved(plan.actions, ctx, log) : await runBlindPlan(plan.actions, upAt, ctx, log);
 
-  let observed = ctx.observed;
-  // Made while the cluster was down or absent, the plan's topic and seed steps are a guess (every topic a
-  // create, every seed unproduced); once the cluster is up they are planned again against what it holds.
-  let blind = observed.cluster === null;
-  let actions = plan.actions;
-  let next = 0;
-  let halted = false;
-  while (next < actions.length && failed.length === 0 && !halted) {
-    const first = actions[next]!;
-    if (isTopicAction(first)) {
-      let end = next + 1;
-      while (end < actions.length && actions[end]!.kind === first.kind) end++;
-      const group = actions.slice(next, end) as TopicAction[];
-      next = end;
-      try {
-        await executeTopicActions(group, {
-          conn: ctx.link.connection(),
-          spec,
-          owners: observed.cluster?.owners ?? {},
-          onResult: record,
-          onProgress: ctx.onProgress,
-          reassignTimeoutMs: ctx.reassignTimeoutMs,
-        });
-      } catch (err) {
-        // executeTopicActions reports per action; reaching here means none was reported (no connection).
-        const reported = new Set([...applied, ...failed].map((r) => r.action));
-        for (const a of group) if (!reported.has(a)) record(failure(a, 0, err));
-      }
-      continue;
-    }
-    next++;
-    const started = Date.now();
-    try {
-      await executeOne(first, ctx, observed);
-      if (first.kind === 'cluster.wait' && blind) {
-        blind = false;
-        ctx.onProgress?.('the cluster is up: planning the remaining steps against what it holds');
-        observed = await observe(spec, ctx);
-        const rest = await ctx.replan(observed);
-        actions = [...actions.slice(0, next), ...rest.actions];
-        // A refusal that only the live cluster reveals (e.g. a partition decrease): stop before any topic step.
-        halted = hasErrors(rest);
-      }
-      record({ action: first, status: 'applied', durationMs: Date.now() - started });
-    } catch (err) {
-      record(failure(first, Date.now() - started, err));
-    }
-  }
-
-  const done = new Set([...applied, ...failed].map((r) => r.action));
-  const pending = actions.filter((a) => !done.has(a));
+  const pending = ran.filter((a) => !log.has(a));
   const after = plan.actions.length === 0 ? plan : await observeAgain(ctx);
   const converged = after !== null && after.actions.length === 0 && !hasErrors(after);
-  return { formatVersion: PLAN_FORMAT_VERSION, project: plan.project, applied, failed, pending, converged, after };
+  return { formatVersion: PLAN_FORMAT_VERSION, project: plan.project, applied: log.applied, failed: log.failed, pending, converged, after };
 }
 
-/** Runs one container, cluster.wait or seed action. */
-async function executeOne(action: Action, ctx: ApplyContext, observed: Observed): Promise<void> {
-  const spec = ctx.link.spec;
-  if (isContainerAction(action)) {
-    const engine = observed.docker?.engine;
-    if (!engine) throw new KafkaformError(ErrorCodes.INTERNAL, `${action.kind} planned without observing Docker; this is a bug, please report it`);
-    await executeContainerAction(action, {
-      docker: dockerOf(ctx),
-      spec,
-      engine,
-      onProgress: ctx.onProgress,
-      readyTimeoutMs: ctx.readyTimeoutMs,
-    });
-    // Brokers that (re)started invalidate the connection's broker list and sockets: dial afresh.
-    if (action.kind === 'cluster.wait' || ('role' in action && action.role === 'kafka')) await ctx.link.reconnect();
-    return;
+/** The approved plan, run as it is. Returns the actions of the run (for the report's pending list). */
+async function runApproved(actions: Action[], ctx: ApplyContext, log: ResultLog): Promise<Action[]> {
+  await runInOrder(actions, ctx.observed, ctx, log);
+  return actions;
+}
+
+/**
+ * The one exception to "the approved plan runs": a plan made while the cluster was down or absent guesses its
+ * topic and seed steps (every topic a create, every seed unproduced). Its steps up to and including the
+ * cluster.wait at `upAt` run as approved; then the cluster is observed and the steps after it are planned again
+ * against what it holds (replanOnceUp), so topics and seeds that survived in stopped containers are not created
+ * or produced twice. A refusal that only the live cluster reveals (e.g. a partition decrease) stops the run
+ * before any topic step. Returns the actions of the run: the approved head, then the re-planned tail.
+ */
+async function runBlindPlan(actions: Action[], upAt: number, ctx: ApplyContext, log: ResultLog): Promise<Action[]> {
+  const up = actions[upAt] as ClusterWaitAction;
+  if (!(await runInOrder(actions.slice(0, upAt), ctx.observed, ctx, log))) return actions;
+  const started = Date.now();
+  const [waited] = await executeStep([up], execRun(ctx, ctx.observed));
+  if (waited!.status === 'failed') {
+    log.record(waited!);
+    return actions;
   }
-  if (action.kind === 'seed.produce') {
-    await executeSeedProduce(action, {
-      conn: ctx.link.connection(),
-      spec,
-      seeds: ctx.seeds,
-      onProgress: ctx.onProgress,
-    });
-    return;
+  let replanned: { observed: Observed; plan: Plan };
+  try {
+    replanned = await replanOnceUp(ctx);
+  } catch (err) {
+    // The wait counts as done only once the steps after it are planned: a failed re-plan is its failure.
+    log.record(failure(up, Date.now() - started, err));
+    return actions;
   }
-  throw new KafkaformError(ErrorCodes.INTERNAL, `no executor for ${action.kind}; this is a bug, please report it`);
+  log.record({ action: up, status: 'applied', durationMs: Date.now() - started });
+  const ran = [...actions.slice(0, upAt + 1), ...replanned.plan.actions];
+  if (!hasErrors(replanned.plan)) await runInOrder(replanned.plan.actions, replanned.observed, ctx, log);
+  return ran;
+}
+
+/** Observes the cluster that just came up and plans the remaining steps against what it holds. */
+async function replanOnceUp(ctx: ApplyContext): Promise<{ observed: Observed; plan: Plan }> {
+  ctx.onProgress?.('the cluster is up: planning the remaining steps against what it holds');
+  const observed = await observe(ctx.link.spec, ctx);
+  return { observed, plan: await ctx.replan(observed) };
+}
+
+/** Runs actions in order, planned from `observed`, until one fails; true when all were applied. */
+async function runInOrder(actions: Action[], observed: Observed, ctx: ApplyContext, log: ResultLog): Promise<boolean> {
+  const run = execRun(ctx, observed);
+  for (const step of steps(actions)) {
+    for (const result of await executeStep(step, run)) log.record(result);
+    if (log.failed.length > 0) return false;
+  }
+  return true;
+}
+
+/** What the executors see of this run. */
+function execRun(ctx: ApplyContext, observed: Observed): ExecRun {
+  return {
+    spec: ctx.link.spec,
+    link: ctx.link,
+    docker: () => dockerOf(ctx),
+    observed,
+    seeds: ctx.seeds,
+    onProgress: ctx.onProgress,
+    readyTimeoutMs: ctx.readyTimeoutMs,
+    reassignTimeoutMs: ctx.reassignTimeoutMs,
+  };
+}
+
+/** Results as they come, applied and failed apart; each is passed on to the caller's onResult. */
+class ResultLog {
+  readonly applied: ActionResult[] = [];
+  readonly failed: ActionResult[] = [];
+  private readonly done = new Set<Action>();
+
+  constructor(private readonly onResult?: (result: ActionResult) => void) {}
+
+  record(result: ActionResult): void {
+    (result.status === 'applied' ? this.applied : this.failed).push(result);
+    this.done.add(result.action);
+    this.onResult?.(result);
+  }
+
+  /** True when the action has a result. */
+  has(action: Action): boolean {
+    return this.done.has(action);
+  }
 }
 
 /** The plan after apply, from a fresh observation; null when the cluster cannot be observed (it went away). */
@@ -147,12 +148,4 @@ async function observeAgain(ctx: ApplyContext): Promise<Plan | null> {
     ctx.onProgress?.(`could not observe after apply: ${err instanceof Error ? err.message : String(err)}`);
     return null;
   }
-}
-
-/** A failed result carrying the stable code of the error (KF999 for anything that is not ours). */
-function failure(action: Action, durationMs: number, err: unknown): ActionResult {
-  const code = err instanceof KafkaformError ? err.code : ErrorCodes.INTERNAL;
-  const message = err instanceof Error ? err.message : String(err);
-  const hint = err instanceof KafkaformError ? err.hint : undefined;
-  return { action, status: 'failed', durationMs, error: { code, message, ...(hint ? { hint } : {}) } };
 }

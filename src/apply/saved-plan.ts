@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import type { PlanOptions, SeedBatch } from '../plan/desired.js';
+import type { PlanOptions, SeedDigest } from '../plan/desired.js';
 import { fingerprint, staleSubjects, type Fingerprint } from '../plan/fingerprint.js';
 import type { Observed } from '../plan/observed.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.js';
@@ -84,7 +84,7 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
  * Refuses a stale saved plan: another project or environment, a spec or seed content that changed, or any
  * subject the plan touches that changed in the cluster or Docker since the plan was made (PLAN_STALE).
  */
-export function checkSavedPlan(saved: SavedPlan, now: { spec: Spec; seeds: SeedBatch[]; observed: Observed; environment: string | null }): void {
+export function checkSavedPlan(saved: SavedPlan, now: { spec: Spec; seeds: SeedDigest[]; observed: Observed; environment: string | null }): void {
   const stale = (message: string, hint: string, details: Record<string, unknown> = {}): KafkaformError =>
     new KafkaformError(ErrorCodes.PLAN_STALE, message, { hint, details });
   if (saved.project !== now.spec.project) {

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { LintCode } from '../plan/lint-codes.js';
 import { parseAllow } from './allow.js';
+import { jsonFromArgs, jsonFromOptions } from './error-output.js';
 import { ExitCode, errorEnvelope, renderError } from './exit.js';
+import type { GlobalOptions } from './global-options.js';
 import { useColor } from './terminal.js';
 import { parseDuration } from '../spec/units.js';
 
@@ -19,17 +21,6 @@ const runLogs: typeof import('./commands/logs.js').runLogs = async (...a) => (aw
 const runWait: typeof import('./commands/wait.js').runWait = async (...a) => (await import('./commands/wait.js')).runWait(...a);
 const runExport: typeof import('./commands/export.js').runExport = async (...a) => (await import('./commands/export.js')).runExport(...a);
 const runPeek: typeof import('./commands/peek.js').runPeek = async (...a) => (await import('./commands/peek.js')).runPeek(...a);
-
-/** Options every command understands. */
-export interface GlobalOptions {
-  file: string;
-  debug: boolean;
-  color: boolean;
-  /** -e NAME: the environment of the spec to use; undefined for none. */
-  environment?: string;
-  /** Resolves ${VAR} in the spec; process.env when absent (the library API passes its own). */
-  env?: Record<string, string | undefined>;
-}
 
 /** The package version, read from package.json next to dist/ or src/. */
 function version(): string {
@@ -68,8 +59,17 @@ interface ApplyCliFlags {
   allow?: LintCode[];
 }
 
-/** Builds the command tree; each action returns the process exit code. */
-function program(setExit: (code: number) => void): Command {
+/** What a run decided as it went: the exit code, and whether the command's parsed options asked for JSON. */
+interface RunState {
+  code: number;
+  /** Set once commander has parsed the command's options; undefined when it refused the command line. */
+  json?: boolean;
+  /** What commander wrote for a refused command line (message, help); printed unless the error goes out as JSON. */
+  refusal: string[];
+}
+
+/** Builds the command tree; each action records its exit code in `state`. */
+function program(state: RunState): Command {
   const cli = new Command('kafkaform')
     .description('Declarative Kafka: containers, topics and seed data from one spec, with plan and apply.')
     .version(version(), '-v, --version')
@@ -78,13 +78,21 @@ function program(setExit: (code: number) => void): Command {
     .option('--debug', 'show stack traces and Kafka client logs', false)
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // Commander throws instead of exiting (subcommands inherit both settings), and its refusals are held back:
+    // main() decides between them and a JSON envelope.
+    .exitOverride()
+    .configureOutput({ writeErr: (str) => state.refusal.push(str), outputError: (str, write) => write(str) })
+    .hook('preAction', (_cli, command) => {
+      state.json = jsonFromOptions(command.opts());
+    });
 
   const globals = (): GlobalOptions => {
     const o = cli.opts<{ file: string; debug: boolean; color: boolean; env?: string }>();
     return { file: o.file, debug: o.debug, color: useColor(process.stdout, o.color), environment: o.env };
   };
-  const run = (fn: () => Promise<number>) => async () => setExit(await fn());
+  const run = (fn: () => Promise<number>) => async () => {
+    state.code = await fn();
+  };
 
   cli
     .command('validate')
@@ -253,27 +261,33 @@ function exitQuietlyOnClosedPipe(): void {
   process.stderr.on('error', onError);
 }
 
-/** Entry point: one top-level catch turns errors into an exit code and, with --json, an error envelope. */
+/** Entry point: one top-level catch turns errors into an exit code and, in JSON mode, an error envelope. */
 async function main(argv: string[]): Promise<void> {
   exitQuietlyOnClosedPipe();
-  let code: number = ExitCode.OK;
-  const json = (): boolean => argv.includes('--json') || argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
-  const debug = argv.includes('--debug');
+  const state: RunState = { code: ExitCode.OK, refusal: [] };
+  const cli = program(state);
   try {
-    await program((c) => (code = c)).parseAsync(argv);
+    await cli.parseAsync(argv);
   } catch (err) {
-    code = ExitCode.ERROR;
-    if (json()) process.stdout.write(`${JSON.stringify(errorEnvelope(err), null, 2)}\n`);
-    else process.stderr.write(`${renderError(err, { color: useColor(process.stderr, !argv.includes('--no-color')), debug })}\n`);
+    state.code = err instanceof CommanderError ? err.exitCode : ExitCode.ERROR;
+    // --help and --version end through an exit code 0 "error": their text is already printed.
+    if (!(err instanceof CommanderError && err.exitCode === 0)) report(err, state, cli.opts<{ debug: boolean; color: boolean }>(), argv.slice(2));
   }
-  process.exitCode = code;
-  // A client library's stray timer or socket must not keep a finished command alive; output still being
-  // written to a slow pipe is waited for, never cut off.
-  const exitWhenFlushed = (): void => {
-    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
-    setTimeout(exitWhenFlushed, 200).unref();
-  };
-  setTimeout(exitWhenFlushed, 1000).unref();
+  // No process.exit: every command closes what it opened, so the process ends once its output is written.
+  process.exitCode = state.code;
+}
+
+/**
+ * Prints a failed run's error: the envelope on stdout when the command's options asked for JSON (or, when
+ * commander refused the command line before options existed, when the line itself asks for it), else text on stderr.
+ */
+function report(err: unknown, state: RunState, globals: { debug: boolean; color: boolean }, args: string[]): void {
+  const refused = err instanceof CommanderError;
+  if (state.json ?? jsonFromArgs(args)) {
+    const error = refused ? new KafkaformError(ErrorCodes.USAGE, err.message.replace(/^error: /, ''), { hint: 'kafkaform --help lists the commands; kafkaform COMMAND --help their options' }) : err;
+    process.stdout.write(`${JSON.stringify(errorEnvelope(error), null, 2)}\n`);
+  } else if (refused) process.stderr.write(state.refusal.join(''));
+  else process.stderr.write(`${renderError(err, { color: useColor(process.stderr, globals.color), debug: globals.debug })}\n`);
 }
 
 void main(process.argv);

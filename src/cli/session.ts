@@ -1,46 +1,40 @@
-import type { ClusterLink } from '../apply/link.js';
-import type { ObserveDeps } from '../apply/observe.js';
-import type { PlanOptions } from '../plan/desired.js';
+import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
+import type { ObserveDeps } from '../apply/observe-docker-and-cluster.js';
+import type { PlanOptions, SeedDigest } from '../plan/desired.js';
 import type { Observed } from '../plan/observed.js';
 import { plan } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
-import { materialiseSeeds, toSeedBatches } from '../seed/materialise.js';
-import type { MaterialisedSeed } from '../seed/types.js';
+import { digestSeeds } from '../seed/digest.js';
 import { loadSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
-import type { GlobalOptions } from './main.js';
+import type { GlobalOptions } from './global-options.js';
 
-/** The spec and its seed entries read from disk; nothing else is contacted. */
+/** The spec and the digests of its seed entries read from disk; nothing else is contacted. */
 export interface LoadedDesired {
   spec: Spec;
-  seeds: MaterialisedSeed[];
+  seeds: SeedDigest[];
 }
 
 /**
- * Loads and validates the spec, then reads its seed sources (errors carry file:line:col). Without
- * `keepMessages` (validate, plan) seeds are checked, hashed and sized, but their messages are not kept.
+ * Loads and validates the spec, then checks and digests its seed sources by streaming them (errors carry
+ * file:line:col). No command keeps seed messages here: apply reads them again while it produces each entry.
  */
-export async function loadDesired(
-  file: string,
-  environment?: string,
-  env?: Record<string, string | undefined>,
-  keepMessages = true,
-): Promise<LoadedDesired> {
+export async function loadDesired(file: string, environment?: string, env?: Record<string, string | undefined>, opts: { seeds?: boolean } = {}): Promise<LoadedDesired> {
   const spec = await loadSpec(file, env ?? process.env, { environment });
-  const seeds = await materialiseSeeds(spec, { keepMessages });
+  const seeds = opts.seeds === false ? [] : await digestSeeds(spec);
   return { spec, seeds };
 }
 
 /** One command run: the desired state, plan options, and the connections made on demand. */
 export interface Session extends LoadedDesired {
   options: PlanOptions;
-  deps: ObserveDeps & { link: ClusterLink };
+  deps: ObserveDeps & { link: LazyKafkaConnection };
   close(): Promise<void>;
 }
 
-/** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. */
-export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>, keepMessages = true): Promise<Session> {
-  const desired = await loadDesired(g.file, g.environment, g.env, keepMessages);
+/** Opens a run; the spec's allowDelete counts as the --allow-delete opt-in. A destroy run reads no seed source: its plan has no seeds. */
+export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>): Promise<Session> {
+  const desired = await loadDesired(g.file, g.environment, g.env, { seeds: !flags.destroy });
   const options: PlanOptions = {
     allowDelete: Boolean(flags.allowDelete) || desired.spec.allowDelete,
     reseed: Boolean(flags.reseed),
@@ -52,20 +46,30 @@ export async function openSession(g: GlobalOptions, flags: Partial<PlanOptions>,
     now: Date.now(),
   };
   // The Kafka and Docker sides are imported here, not at the top, so `validate` never loads kafkajs or dockerode.
-  const { ClusterLink } = await import('../apply/link.js');
-  const link = new ClusterLink(desired.spec, { debug: g.debug });
+  const { LazyKafkaConnection } = await import('../kafka/lazy-connection.js');
+  const link = new LazyKafkaConnection(desired.spec, { debug: g.debug });
   const deps = { link, options };
   return { ...desired, options, deps, close: () => link.close() };
 }
 
-/** Observes Docker and the cluster, and plans: the pure planner sees only plain data. */
+/**
+ * Observes Docker and the cluster, and plans: the pure planner sees only plain data. When the plan creates topics
+ * or changes configs on a running cluster, the broker is asked (validate_only, nothing changes) whether it accepts
+ * them, and the plan is made again with its refusals, which become plan errors at their spec lines.
+ */
 export async function observeAndPlan(s: Session): Promise<{ observed: Observed; plan: Plan }> {
-  const { observe } = await import('../apply/observe.js');
+  const { observe } = await import('../apply/observe-docker-and-cluster.js');
   const observed = await observe(s.spec, s.deps);
-  return { observed, plan: replan(s, observed) };
+  const first = replan(s, observed);
+  if (!observed.cluster || first.provisional) return { observed, plan: first };
+  const { brokerRefusals } = await import('../kafka/broker-check.js');
+  const refusals = await brokerRefusals(s.deps.link.connection(), first);
+  if (!refusals || refusals.length === 0) return { observed, plan: first };
+  const checked: Observed = { ...observed, cluster: { ...observed.cluster, refusals } };
+  return { observed: checked, plan: replan(s, checked) };
 }
 
 /** Plans from an observation with the session's desired state and options. */
 export function replan(s: Session, observed: Observed): Plan {
-  return plan({ spec: s.spec, seeds: toSeedBatches(s.seeds) }, observed, s.options);
+  return plan({ spec: s.spec, seeds: s.seeds }, observed, s.options);
 }

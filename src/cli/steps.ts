@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { formatDuration, resultLines } from '../plan/render-report.js';
+import { formatDuration, resultLines } from './render-report.js';
 import type { ActionResult } from '../plan/types.js';
 
 /** Prints each applied step once as it finishes, in the report's format; failures are left to the report. */

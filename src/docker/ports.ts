@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import type { HostPort } from './desired.js';
+import type { HostPort } from '../plan/desired-containers.js';
 
 /** Why a bind probe failed; null when the port could be bound (and was released again). */
 async function probe(p: HostPort): Promise<NodeJS.ErrnoException | null> {

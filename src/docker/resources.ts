@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { dockerError, statusOf } from './client.js';
-import { LABELS, type DesiredNetwork, type DesiredVolume } from './desired.js';
+import { LABELS, type DesiredNetwork, type DesiredVolume } from '../plan/desired-containers.js';
 
 // Networks and volumes around containers: created labelled when missing, removed only when ours.
 

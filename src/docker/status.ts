@@ -2,9 +2,9 @@ import type Docker from 'dockerode';
 import type { ContainerRole } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { dockerError } from './client.js';
-import { bootstrapServers, desiredContainers, LABELS } from './desired.js';
-import { nodeBootstrap, resolveNetwork } from './kafka-config.js';
-import { observeEngine } from './observe.js';
+import { bootstrapServers, desiredContainers, LABELS } from '../plan/desired-containers.js';
+import { nodeBootstrap, resolveNetwork } from '../plan/kafka-node-config.js';
+import { observeEngine } from './observe-containers.js';
 
 /** One row of `kafkaform status`: a declared or project-labelled container. Plain data. */
 export interface ContainerStatus {

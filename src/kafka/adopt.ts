@@ -2,7 +2,7 @@ import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { TopicAdoptAction } from '../plan/types.js';
 import { requestFailed } from './errors.js';
 import { ownershipMessage, ownershipRecord, ownershipTombstone, readState, writeState } from './state.js';
-import type { Outcomes, TopicExecContext } from './execute.js';
+import type { Outcomes, TopicExecContext } from './topic-actions.js';
 import { fetchTopicIds } from './topic-ids.js';
 
 /**

@@ -10,8 +10,8 @@ import {
   INCREMENTAL_ALTER_CONFIGS_VERSION,
   type AlterConfigsResource,
 } from './incremental-alter-configs.js';
-import { apiVersionRange, protocolError, sendRaw } from './internals.js';
-import { TOPIC_RESOURCE } from './protocol.js';
+import { apiVersionRange, protocolError, sendRaw } from './kafkajs-internals.js';
+import { TOPIC_RESOURCE } from './client.js';
 import type { ExpectedOverrides } from './verify.js';
 
 /** True when the broker answers IncrementalAlterConfigs at the version we encode. */

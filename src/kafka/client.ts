@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type ProducerConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ConfigResourceTypes, type KafkaConfig, type Producer, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SaslSpec, TlsSpec } from '../spec/types.js';
-import { internalCluster } from './internals.js';
+import { createInternalCluster, type InternalCluster } from './kafkajs-internals.js';
+import { closableSockets } from './sockets.js';
+
+/**
+ * DescribeConfigs/AlterConfigs resource type of a topic (2 in the Kafka protocol). kafkajs' enum is not a
+ * named ESM export of its CommonJS entry, so the value is spelled here once.
+ */
+export const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 /** How to reach a cluster: the spec's cluster section with bootstrap servers resolved. */
 export interface KafkaConnectionOptions {
@@ -30,9 +37,12 @@ export class KafkaConnection {
   readonly options: KafkaConnectionOptions;
   /** Requests sent by the admin client and producers, by API name. */
   readonly requests: RequestCounts = {};
+  /** What this connection owns for its lifetime, by the function that made it (see use()). */
+  private readonly owned = new Map<(conn: KafkaConnection) => unknown, unknown>();
   private adminClient: Promise<Admin> | null = null;
   private readonly producers: Producer[] = [];
-  private internalClient: Promise<{ disconnect(): Promise<void> }> | null = null;
+  private internalClient: Promise<InternalCluster> | null = null;
+  private readonly sockets = closableSockets();
 
   constructor(options: KafkaConnectionOptions) {
     if (options.bootstrapServers.length === 0) {
@@ -41,7 +51,7 @@ export class KafkaConnection {
       });
     }
     this.options = options;
-    this.kafka = new Kafka(kafkaConfig(options));
+    this.kafka = new Kafka({ ...kafkaConfig(options), socketFactory: this.sockets.factory });
   }
 
   /** Total number of requests sent so far. */
@@ -78,9 +88,9 @@ export class KafkaConnection {
    * kafkajs' internal cluster for this connection (groupless fetch, raw-batch transactions), connected once
    * and shared, so every read or seed entry of a run reuses its broker sockets and metadata.
    */
-  internal<T>(): Promise<T> {
+  internal(): Promise<InternalCluster> {
     if (!this.internalClient) {
-      const cluster = internalCluster<{ connect(): Promise<void>; disconnect(): Promise<void> }>(this);
+      const cluster = createInternalCluster(this.kafka);
       this.internalClient = this.connectWithin(cluster).then(
         () => cluster,
         (err: unknown) => {
@@ -89,7 +99,7 @@ export class KafkaConnection {
         },
       );
     }
-    return this.internalClient as Promise<T>;
+    return this.internalClient;
   }
 
   /**
@@ -112,6 +122,15 @@ export class KafkaConnection {
   }
 
   /** Disconnects everything this connection opened; safe to call twice. */
+  /**
+   * The one instance `make` makes for this connection, made on first use (e.g. the state topic's writer): state
+   * that lives exactly as long as the connection, passed with it rather than kept in module-level maps.
+   */
+  use<T>(make: (conn: KafkaConnection) => T): T {
+    if (!this.owned.has(make)) this.owned.set(make, make(this));
+    return this.owned.get(make) as T;
+  }
+
   async close(): Promise<void> {
     const admin = this.adminClient;
     this.adminClient = null;
@@ -123,6 +142,8 @@ export class KafkaConnection {
       ...(internal ? [internal.then((c) => c.disconnect())] : []),
       ...producers.map((p) => p.disconnect()),
     ]);
+    // What a graceful disconnect left open (a connect still retrying, a broker that never answered) would keep the process alive.
+    this.sockets.destroyAll();
   }
 }
 

@@ -1,46 +1,11 @@
-import { createRequire } from 'node:module';
 import type { IHeaders } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
 import { isBrokerError, kafkaErrorName } from './errors.js';
+import { decodeFetchedPartition, type InternalCluster } from './kafkajs-internals.js';
 
 // kafkajs only fetches through consumer groups. Reading without joining a group (peek, the state topic)
-// uses its internal cluster and record-batch filtering, kept to this one file so a client swap is local.
-const require = createRequire(import.meta.url);
-const Batch = require('kafkajs/src/consumer/batch') as new (
-  topic: string,
-  fetchedOffset: string,
-  partitionData: unknown,
-) => { messages: RawMessage[]; lastOffset(): string; isEmptyIncludingFiltered(): boolean };
-
-interface RawMessage {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: IHeaders;
-}
-
-interface InternalBroker {
-  listOffsets(request: {
-    isolationLevel: number;
-    topics: { topic: string; partitions: { partition: number; timestamp: number }[] }[];
-  }): Promise<{ responses: { topic: string; partitions: { partition: number; offset: string }[] }[] }>;
-  fetch(request: unknown): Promise<{ responses: { topicName: string; partitions: RawPartition[] }[] }>;
-}
-interface RawPartition {
-  partition: number;
-  highWatermark: string;
-  messages: unknown[];
-}
-interface InternalCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number }[];
-  findBroker(args: { nodeId: number }): Promise<InternalBroker>;
-}
+// uses its internal cluster's brokers and its record-batch filtering, both through src/kafka/kafkajs-internals.ts.
 
 /** A record read from a topic, headers as raw buffers. */
 export interface FetchedMessage {
@@ -78,7 +43,7 @@ export interface ReadOptions {
  */
 export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage> {
   const admin = await conn.admin();
-  const cluster = await conn.internal<InternalCluster>();
+  const cluster = await conn.internal();
   try {
     await cluster.addTargetTopic(opts.topic);
   } catch (err) {
@@ -138,9 +103,9 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
       for (const r of response.responses) {
         for (const part of r.partitions.sort((a, b) => a.partition - b.partition)) {
           const from = String(position.get(part.partition));
-          const batch = new Batch(opts.topic, from, part);
+          const batch = decodeFetchedPartition(opts.topic, from, part);
           if (follow) endOf.set(part.partition, BigInt(part.highWatermark));
-          if (batch.isEmptyIncludingFiltered()) {
+          if (batch.empty) {
             // Nothing at or after our position: caught up, or the end was a trailing control record.
             if (!follow && BigInt(part.highWatermark) <= BigInt(from)) endOf.set(part.partition, BigInt(from));
             continue;
@@ -160,7 +125,7 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
               headers: normaliseHeaders(m.headers),
             };
           }
-          position.set(part.partition, BigInt(batch.lastOffset()) + 1n);
+          position.set(part.partition, BigInt(batch.lastOffset) + 1n);
         }
       }
     }
@@ -183,7 +148,7 @@ export interface PartitionEnds {
  * read_committed, one request each per leader). lastStable < highWatermark means an open transaction.
  */
 export async function partitionEnds(conn: KafkaConnection, topic: string, partitions?: number[]): Promise<PartitionEnds[]> {
-  const cluster = await conn.internal<InternalCluster>();
+  const cluster = await conn.internal();
   try {
     await cluster.addTargetTopic(topic);
   } catch (err) {

@@ -1,6 +1,8 @@
+import { int32, int8, nullableString, Reader, string } from './wire.js';
+
 // IncrementalAlterConfigs (API key 44, Kafka >= 2.3), which kafkajs lacks, encoded here for version 0 (the
 // non-flexible one: kafkajs frames requests with header v1 only). Pure encoding and decoding; sending goes
-// through the raw-request door in src/kafka/internals.ts.
+// through the raw-request door in src/kafka/kafkajs-internals.ts.
 //
 // IncrementalAlterConfigs Request (Version: 0) => [resources] validate_only
 //   resources => resource_type:INT8 resource_name:STRING [configs]
@@ -59,7 +61,7 @@ export function encodeIncrementalAlterConfigs(resources: AlterConfigsResource[],
 
 /** Decodes a version 0 response body; throws on a truncated or overlong body. */
 export function decodeIncrementalAlterConfigsResponse(body: Buffer): IncrementalAlterConfigsResult {
-  const r = new Reader(body);
+  const r = new Reader(body, 'IncrementalAlterConfigs response');
   const throttleTimeMs = r.int32();
   const count = r.int32();
   const responses: AlterConfigsResourceResult[] = [];
@@ -72,72 +74,4 @@ export function decodeIncrementalAlterConfigsResponse(body: Buffer): Incremental
   }
   if (r.pos !== body.length) throw new Error(`IncrementalAlterConfigs response has ${body.length - r.pos} unread bytes`);
   return { throttleTimeMs, responses };
-}
-
-function int8(v: number): Buffer {
-  const b = Buffer.alloc(1);
-  b.writeInt8(v);
-  return b;
-}
-
-function int32(v: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(v);
-  return b;
-}
-
-/** STRING: INT16 byte length, then UTF-8 bytes. */
-function string(s: string): Buffer {
-  const bytes = Buffer.from(s, 'utf8');
-  const len = Buffer.alloc(2);
-  len.writeInt16BE(bytes.length);
-  return Buffer.concat([len, bytes]);
-}
-
-/** NULLABLE_STRING: length -1 for null. */
-function nullableString(s: string | null): Buffer {
-  if (s === null) {
-    const len = Buffer.alloc(2);
-    len.writeInt16BE(-1);
-    return len;
-  }
-  return string(s);
-}
-
-/** A bounds-checked big-endian reader. */
-class Reader {
-  pos = 0;
-  constructor(private readonly buf: Buffer) {}
-
-  private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new Error('IncrementalAlterConfigs response is truncated');
-  }
-
-  int8(): number {
-    this.need(1);
-    return this.buf.readInt8(this.pos++);
-  }
-
-  int16(): number {
-    this.need(2);
-    const v = this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
-  }
-
-  int32(): number {
-    this.need(4);
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-
-  nullableString(): string | null {
-    const len = this.int16();
-    if (len < 0) return null;
-    this.need(len);
-    const s = this.buf.toString('utf8', this.pos, this.pos + len);
-    this.pos += len;
-    return s;
-  }
 }

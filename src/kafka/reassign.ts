@@ -2,7 +2,7 @@ import { plural } from '../words.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { TopicReassignAction } from '../plan/types.js';
 import { isBrokerError, requestFailed, topicErrors } from './errors.js';
-import type { Outcomes, TopicExecContext } from './execute.js';
+import type { Outcomes, TopicExecContext } from './topic-actions.js';
 import { clearThrottle, setThrottle, type AppliedThrottle } from './throttle.js';
 import { allTopicMetadata, sleep } from './wait.js';
 

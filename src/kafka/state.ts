@@ -1,12 +1,11 @@
-import type { Producer } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SeedRecord } from '../plan/observed.js';
 import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
-import { kafkaErrorName, requestFailed } from './errors.js';
+import { requestFailed } from './errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { partitionEnds, readAll, readTopic, type PartitionEnds } from './fetch.js';
-import { waitForTopics } from './wait.js';
+import { STATE_PARTITIONS, statePartition, stateTopicWriter, type StateMessage } from './state-writer.js';
 
 export { STATE_TOPIC };
 
@@ -15,14 +14,9 @@ export { STATE_TOPIC };
 // writes only to its own partition (statePartition), so one project's open transaction never holds back
 // another project's reads. Records of kafkaform versions before topic IDs (`topic/<name>`) are not ownership.
 
-/** Partitions of a state topic kafkaform creates; never changed afterwards (a project's partition must not move). */
-export const STATE_PARTITIONS = 8;
 
-/** One message for the state topic; a null value is a tombstone. */
-export interface StateMessage {
-  key: string;
-  value: string | null;
-}
+export type { StateMessage };
+export { STATE_PARTITIONS, statePartition };
 
 /** "This project created the topic with this ID": written after a create certainly made it, tombstoned on delete. */
 export interface OwnershipRecord {
@@ -73,12 +67,6 @@ export function ownershipTombstone(topicId: string): StateMessage {
   return { key: ownershipKey(topicId), value: null };
 }
 
-/** The state partition of a project (FNV-1a of its name): stable as long as the state topic's partition count is. */
-export function statePartition(project: string, partitions: number): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(project, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return partitions <= 1 ? 0 : h % partitions;
-}
 
 /** Topic name → owning project for the live topics whose current ID is the one an ownership record holds. */
 export function liveOwners(state: ClusterState, ids: Map<string, string>): Record<string, string> {
@@ -226,7 +214,10 @@ interface LedgerCursor {
   records: { key: Buffer | null; value: Buffer | null }[];
 }
 
-const cursors = new WeakMap<KafkaConnection, Map<string, LedgerCursor>>();
+/** A connection's ledger cursors by project (one map per connection: `conn.use(ledgerCursors)`). */
+function ledgerCursors(): Map<string, LedgerCursor> {
+  return new Map();
+}
 
 /**
  * The project's seed ledger, read to its settled end (as readState waits for open transactions), but only
@@ -238,8 +229,7 @@ export async function readProjectLedger(conn: KafkaConnection, project: string, 
   const partition = statePartition(project, ends.length);
   const mine = ends.filter((e) => e.partition === partition);
   await settle(conn, mine, opts);
-  let byProject = cursors.get(conn);
-  if (!byProject) cursors.set(conn, (byProject = new Map()));
+  const byProject = conn.use(ledgerCursors);
   let cursor = byProject.get(project);
   if (!cursor || cursor.partition !== partition) byProject.set(project, (cursor = { partition, position: 0n, records: [] }));
   // Everything below the high watermark seen first is decided now (settle); nothing new: nothing to read.
@@ -305,99 +295,20 @@ async function settle(conn: KafkaConnection, ends: PartitionEnds[], opts: ReadSt
   }
 }
 
-/** Partition count of the state topic as the connection's metadata has it (1 for state topics of older versions). */
-async function stateTopicPartitions(conn: KafkaConnection): Promise<number> {
-  const admin = await conn.admin();
-  const { topics } = await admin.fetchTopicMetadata({ topics: [STATE_TOPIC] });
-  return Math.max(1, topics[0]?.partitions.length ?? 1);
-}
-
-const ensured = new WeakMap<KafkaConnection, Promise<void>>();
-const producers = new WeakMap<KafkaConnection, Promise<Producer>>();
-
 /** Records that the state topic is known to exist (seen by the observer), so ensureStateTopic costs nothing. */
-export function noteStateTopicExists(conn: KafkaConnection): void {
-  if (!ensured.has(conn)) ensured.set(conn, Promise.resolve());
+export function noteStateTopicExists(conn: KafkaConnection, partitions?: number): void {
+  conn.use(stateTopicWriter).noteExists(partitions);
 }
 
-/**
- * Creates the compacted state topic when missing (STATE_PARTITIONS partitions, RF = min(3, brokers)) and waits
- * for its leaders.
- * Done once per connection; safe when another client creates it at the same time.
- */
+/** Creates the state topic when missing and waits for its leader; once per connection (see StateTopicWriter.ensure). */
 export function ensureStateTopic(conn: KafkaConnection, opts: { timeoutMs?: number } = {}): Promise<void> {
-  let p = ensured.get(conn);
-  if (!p) {
-    p = createStateTopic(conn, opts.timeoutMs ?? 60_000);
-    p.catch(() => ensured.delete(conn));
-    ensured.set(conn, p);
-  }
-  return p;
+  return conn.use(stateTopicWriter).ensure(opts);
 }
 
-/** The create itself; TOPIC_ALREADY_EXISTS is the normal case after the first apply. */
-async function createStateTopic(conn: KafkaConnection, timeoutMs: number): Promise<void> {
-  const admin = await conn.admin();
-  const { brokers } = await admin.describeCluster();
-  const replicationFactor = Math.max(1, Math.min(3, brokers.length));
-  try {
-    await admin.createTopics({
-      topics: [
-        {
-          topic: STATE_TOPIC,
-          numPartitions: STATE_PARTITIONS,
-          replicationFactor,
-          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-        },
-      ],
-      waitForLeaders: false,
-    });
-  } catch (err) {
-    if (kafkaErrorName(err) !== 'TOPIC_ALREADY_EXISTS') throw requestFailed('create state topic', STATE_TOPIC, err);
-  }
-  // A state topic made by an older version keeps its single partition: null accepts any count.
-  const { pending } = await waitForTopics(conn, new Map([[STATE_TOPIC, null]]), { timeoutMs });
-  if (pending.length > 0) {
-    throw new KafkaformError(ErrorCodes.CLUSTER_NOT_READY, `the state topic ${STATE_TOPIC} has no leader after ${timeoutMs} ms`, {
-      hint: 'check that every broker is up (`kafkaform status`), then run apply again',
-    });
-  }
+/** Writes a project's state records to its state partition in one produce request; ensures the topic first. */
+export function writeState(conn: KafkaConnection, project: string, messages: StateMessage[]): Promise<void> {
+  return conn.use(stateTopicWriter).write(project, messages);
 }
-
-/** The producer used for state writes, one per connection (closed with it). */
-function stateProducer(conn: KafkaConnection): Promise<Producer> {
-  let p = producers.get(conn);
-  if (!p) {
-    p = conn.producer();
-    p.catch(() => producers.delete(conn));
-    producers.set(conn, p);
-  }
-  return p;
-}
-
-/** Writes a project's state records to its partition in one produce request (acks from all in-sync replicas); ensures the topic first. */
-export async function writeState(conn: KafkaConnection, project: string, messages: StateMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  await ensureStateTopic(conn);
-  const producer = await stateProducer(conn);
-  const deadline = Date.now() + WRITE_RETRY_MS;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
-    try {
-      const partition = statePartition(project, await stateTopicPartitions(conn));
-      await producer.send({ topic: STATE_TOPIC, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, partition })) });
-      return;
-    } catch (err) {
-      // A state topic born a moment ago may not be hosted by its leader yet. Writing a record twice is
-      // harmless (same key, same value), so the write is simply repeated.
-      if (!RETRIABLE_WRITE.has(kafkaErrorName(err) ?? '') || Date.now() + delay > deadline) throw requestFailed('write state topic', STATE_TOPIC, err);
-      await sleep(delay);
-    }
-  }
-}
-
-/** How long a state write retries leader changes on a young state topic. */
-const WRITE_RETRY_MS = 15_000;
-const RETRIABLE_WRITE = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS']);
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

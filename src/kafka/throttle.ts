@@ -1,7 +1,8 @@
 import type { PartitionMetadata } from 'kafkajs';
 import type { TopicReassignAction } from '../plan/types.js';
 import type { KafkaConnection } from './client.js';
-import { TOPIC_RESOURCE } from './protocol.js';
+import { TOPIC_RESOURCE } from './client.js';
+import type { ConfigEntry, InternalBroker } from './kafkajs-internals.js';
 import { waitForOverrides } from './verify.js';
 import { allTopicMetadata } from './wait.js';
 
@@ -26,18 +27,6 @@ export interface AppliedThrottle {
   brokers: number[];
 }
 
-interface ConfigEntry {
-  configName: string;
-  configValue: string | null;
-  configSource?: number;
-}
-interface ConfigBroker {
-  describeConfigs(a: { resources: { type: number; name: string }[]; includeSynonyms: boolean }): Promise<{ resources: { configEntries: ConfigEntry[] }[] }>;
-  alterConfigs(a: { validateOnly: boolean; resources: { type: number; name: string; configEntries: { name: string; value: string }[] }[] }): Promise<unknown>;
-}
-interface InternalCluster {
-  findBroker(a: { nodeId: number }): Promise<ConfigBroker>;
-}
 
 /**
  * Throttles the replication of these reassignments. A topic or broker that already has throttle configs (an
@@ -57,7 +46,7 @@ export async function setThrottle(conn: KafkaConnection, actions: TopicReassignA
     applied.topics.push(a.topic);
   }
   if (applied.topics.length === 0) return applied;
-  const internal = await conn.internal<InternalCluster>();
+  const internal = await conn.internal();
   for (const id of [...brokers].sort((x, y) => x - y)) {
     const broker = await internal.findBroker({ nodeId: id });
     const dynamic = await brokerDynamic(conn, broker, id);
@@ -82,7 +71,7 @@ export async function clearThrottle(conn: KafkaConnection, applied: AppliedThrot
     await waitForOverrides(conn, [{ topic, overrides: kept }], 10_000);
   }
   if (applied.brokers.length === 0) return;
-  const internal = await conn.internal<InternalCluster>();
+  const internal = await conn.internal();
   for (const id of applied.brokers) {
     const broker = await internal.findBroker({ nodeId: id });
     const dynamic = await brokerDynamic(conn, broker, id);
@@ -126,7 +115,7 @@ async function writeTopic(conn: KafkaConnection, topic: string, overrides: Recor
 }
 
 /** A broker's per-broker dynamic configs, asked of that broker itself; null when one is unreadable. */
-async function brokerDynamic(conn: KafkaConnection, broker: ConfigBroker, id: number): Promise<Record<string, string> | null> {
+async function brokerDynamic(conn: KafkaConnection, broker: InternalBroker, id: number): Promise<Record<string, string> | null> {
   conn.count('DescribeConfigs');
   const { resources } = await broker.describeConfigs({ resources: [{ type: BROKER_RESOURCE, name: String(id) }], includeSynonyms: false });
   return readable((resources[0]?.configEntries ?? []).filter((e) => e.configSource === DYNAMIC_BROKER));

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
-import { sendRawRequest, wireEncoder, type VersionedBroker, type WireDecoder } from './internals.js';
+import { errorCodeName, sendVersionedRequest, wireEncoder, type VersionedBroker, type WireDecoder } from './kafkajs-internals.js';
 
 // Kafka names every topic with a 16-byte ID that a re-created topic of the same name does not share
 // (Metadata v10+, Kafka 2.8+). kafkajs 2.2.4 stops at Metadata v6, so the two requests that need IDs are
@@ -12,15 +11,8 @@ const DELETE_TOPICS = 20;
 /** The all-zero ID Kafka reports when it has none. */
 const ZERO_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
-const require = createRequire(import.meta.url);
-const { errorCodes } = require('kafkajs/src/protocol/error') as { errorCodes: { type: string; code: number }[] };
-
 /** Kafka's protocol error name of a code ("NONE" for 0). */
-export function errorName(code: number): string {
-  if (code === 0) return 'NONE';
-  if (code === 100) return 'UNKNOWN_TOPIC_ID';
-  return errorCodes.find((e) => e.code === code)?.type ?? `KAFKA_ERROR_${code}`;
-}
+export const errorName = errorCodeName;
 
 /** A topic's ID in Kafka's own text form (URL-safe base64, no padding), as `kafka-topics --describe` shows it. */
 export function formatTopicId(raw: Buffer): string {
@@ -34,14 +26,9 @@ function parseTopicId(id: string): Buffer {
   return raw;
 }
 
-interface IdCluster {
-  refreshMetadataIfNecessary(): Promise<void>;
-  findControllerBroker(): Promise<VersionedBroker>;
-}
-
 /** Any broker of the connection (KRaft forwards admin requests to the controller). */
 async function anyBroker(conn: KafkaConnection): Promise<VersionedBroker> {
-  const cluster = await conn.internal<IdCluster>();
+  const cluster = await conn.internal();
   await cluster.refreshMetadataIfNecessary();
   return cluster.findControllerBroker();
 }
@@ -54,7 +41,7 @@ export async function fetchTopicIds(conn: KafkaConnection, topics?: string[]): P
   if (topics && topics.length === 0) return new Map();
   const broker = await anyBroker(conn);
   conn.count('Metadata');
-  return sendRawRequest(broker, {
+  return sendVersionedRequest(broker, {
     apiKey: METADATA,
     apiName: 'Metadata',
     versions: [10, 11, 12],
@@ -122,7 +109,7 @@ export type DeleteByIdResult = Map<string, string | null>;
 export async function deleteTopicsById(conn: KafkaConnection, ids: string[], timeoutMs: number): Promise<DeleteByIdResult> {
   const broker = await anyBroker(conn);
   conn.count('DeleteTopics');
-  return sendRawRequest(broker, {
+  return sendVersionedRequest(broker, {
     apiKey: DELETE_TOPICS,
     apiName: 'DeleteTopics',
     versions: [6],

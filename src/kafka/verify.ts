@@ -1,5 +1,5 @@
 import type { KafkaConnection } from './client.js';
-import { TOPIC_RESOURCE } from './protocol.js';
+import { TOPIC_RESOURCE } from './client.js';
 import { isBrokerError } from './errors.js';
 import { sleep } from './wait.js';
 

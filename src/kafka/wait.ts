@@ -39,16 +39,6 @@ export async function waitForTopics(
   return waitOnEveryBroker(conn, expected, { ...opts, timeoutMs: Math.max(0, deadline - Date.now()) });
 }
 
-/** The part of kafkajs' internal cluster and broker that asks one given broker for metadata. */
-interface MetadataCluster {
-  findBroker(args: { nodeId: number }): Promise<{ metadata(topics: string[]): Promise<BrokerMetadata> }>;
-}
-
-/** A Metadata response, as kafkajs decodes it. */
-interface BrokerMetadata {
-  topicMetadata: { topic: string; topicErrorCode: number; partitionMetadata: unknown[] }[];
-}
-
 /**
  * Polls each broker's own metadata until every broker lists each topic with at least the expected partitions.
  * A new client may bootstrap from any broker, and a broker can lag the controller by a moment (seen on 3-node
@@ -58,7 +48,7 @@ async function waitOnEveryBroker(conn: KafkaConnection, expected: Map<string, nu
   const admin = await conn.admin();
   const { brokers } = await admin.describeCluster();
   if (brokers.length < 2) return { pending: [] };
-  const cluster = await conn.internal<MetadataCluster>();
+  const cluster = await conn.internal();
   const topics = [...expected.keys()];
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {

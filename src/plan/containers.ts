@@ -1,7 +1,7 @@
 import { plural } from '../words.js';
-import { fingerprintDiff, parseFingerprint } from '../docker/canonical.js';
-import { bootstrapServers, desiredContainers, kafkaNodeName, kafkaVolumeNode, LABELS, type DesiredContainer } from '../docker/desired.js';
-import { envProperty } from '../docker/kafka-config.js';
+import { fingerprintDiff, parseFingerprint } from './container-fingerprint.js';
+import { bootstrapServers, desiredContainers, kafkaNodeName, kafkaVolumeNode, LABELS, type DesiredContainer } from './desired-containers.js';
+import { envProperty } from './kafka-node-config.js';
 import type { Desired, PlanOptions } from './desired.js';
 import type { Observed, ObservedContainer, ObservedDocker } from './observed.js';
 import { DiagnosticCodes, type Action, type ContainerRemoveAction, type ContainerRole, type Diagnostic } from './types.js';
@@ -13,7 +13,7 @@ import { DiagnosticCodes, type Action, type ContainerRemoveAction, type Containe
 //      config change rolls through the cluster one node at a time);
 //   3. cluster.wait right after the last Kafka action, so services that depend on Kafka come after it.
 
-/** The containers part of a plan. */
+/** The containers part of a plan: container and cluster.wait actions in dependency order, plus findings. */
 export interface ContainersPlan {
   actions: Action[];
   diagnostics: Diagnostic[];
@@ -84,6 +84,11 @@ export function planContainers(desired: Desired, observed: Observed, options: Pl
         changes,
         reason: obs.configHash === d.configHash ? `container is ${obs.state}` : 'configuration changed',
       });
+    }
+    // What the container model noticed about a declared container (ports ignored on host networking, a bridge
+    // service that cannot reach a host-bound Kafka): shown with the plan, never blocking it.
+    for (const note of d.notes) {
+      diagnostics.push({ code: DiagnosticCodes.CONTAINER_NOTE, severity: 'note', message: note, at: d.pos, subject: d.name });
     }
     if (d.role === 'kafka' && actions.length > before) {
       kafkaTouched++;

@@ -1,8 +1,8 @@
 import type { Spec } from '../spec/types.js';
 import type { LintCode } from './lint-codes.js';
 
-/** One seed entry after its source was read: identity, content hash and size (messages stay with src/seed). */
-export interface SeedBatch {
+/** The digest of one seed entry, read without keeping its messages: identity, content hash, count and size limits (messages stay with src/seed). */
+export interface SeedDigest {
   topic: string;
   /** Stable identity within the topic, e.g. "file:seeds/p.jsonl", "inline:0", "generate:load". */
   entryId: string;
@@ -11,7 +11,7 @@ export interface SeedBatch {
   count: number;
   /** Display source: a relative file path, "inline" or "generated". */
   source: string;
-  /** Encoded size of the entry's largest message as a record batch of one (checked against max.message.bytes). */
+  /** Encoded size of the entry's largest message as a record batch of one (checked against max.message.bytes); absent for generate entries, which are not rendered to plan. */
   largestMessageBytes?: number;
   /** Epoch ms of the entry's oldest explicit message timestamp; null when no message sets one. */
   oldestTimestampMs?: number | null;
@@ -20,7 +20,7 @@ export interface SeedBatch {
 /** The planner's first input: what the user wants. */
 export interface Desired {
   spec: Spec;
-  seeds: SeedBatch[];
+  seeds: SeedDigest[];
 }
 
 /** Planner switches from the command line. */

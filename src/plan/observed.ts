@@ -76,6 +76,23 @@ export interface ObservedCluster {
    * absent when no topic could be described. Observed only when the spec declares a key the catalogue lacks.
    */
   topicConfigNames?: string[] | null;
+  /**
+   * What the broker refused when asked, changing nothing (validate_only), to make this plan's topic creates and
+   * config changes; absent when it was not asked (no such changes, or the broker could not be asked).
+   */
+  refusals?: BrokerRefusal[];
+}
+
+/** A change the broker would refuse, as it answered a validate-only request. */
+export interface BrokerRefusal {
+  topic: string;
+  change: 'create' | 'alterConfig';
+  /** Kafka's error name, e.g. INVALID_CONFIG or POLICY_VIOLATION. */
+  error: string;
+  /** The broker's own explanation. */
+  message: string;
+  /** The declared config key refused: named by the message, or the one the broker refuses on its own. */
+  key?: string;
 }
 
 /** What one topic holds, measured with DescribeLogDirs and ListOffsets by timestamp. */

@@ -1,4 +1,4 @@
-import { planContainers } from './containers.js';
+import { planContainers, type ContainersPlan } from './containers.js';
 import type { Desired, PlanOptions } from './desired.js';
 import { lint, moveBytes } from './lint.js';
 import type { Observed } from './observed.js';
@@ -7,9 +7,6 @@ import { planSeeds } from './seeds.js';
 import { isClusterStep, summarize } from './summary.js';
 import { planTopics } from './topics.js';
 import { DiagnosticCodes, PLAN_FORMAT_VERSION, type Diagnostic, type NoopNote, type Plan } from './types.js';
-
-/** What planContainers returns: container and cluster.wait actions in dependency order, plus findings. */
-export type ContainerPart = ReturnType<typeof planContainers>;
 
 /** The plan: a pure function of what is wanted and what exists; once applied, planning again from the re-observed state yields no actions. */
 export function plan(desired: Desired, observed: Observed, options: PlanOptions): Plan {
@@ -20,7 +17,7 @@ export function plan(desired: Desired, observed: Observed, options: PlanOptions)
  * plan() with the container part given: the topic and seed core, kept separate so it can be
  * tested and golden-checked without depending on how containers are planned.
  */
-export function planWithContainers(desired: Desired, observed: Observed, options: PlanOptions, containers: ContainerPart): Plan {
+export function planWithContainers(desired: Desired, observed: Observed, options: PlanOptions, containers: ContainersPlan): Plan {
   const { spec } = desired;
   const diagnostics: Diagnostic[] = [...containers.diagnostics];
 

@@ -30,8 +30,9 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push('');
   }
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-  const warnings = plan.diagnostics.filter((d) => d.severity !== 'error');
-  for (const [title, list] of [['Errors', errors], ['Warnings', warnings]] as const) {
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
+  const notes = plan.diagnostics.filter((d) => d.severity === 'note');
+  for (const [title, list] of [['Errors', errors], ['Warnings', warnings], ['Notes', notes]] as const) {
     if (!list.length) continue;
     out.push(`**${title}**`, '');
     for (const d of list) {

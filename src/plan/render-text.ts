@@ -91,7 +91,8 @@ export function paint(symbol: ChangeSymbol, c: Colors): string {
 
 /** "Error [P001] message at file:line:col" and its hint. */
 function renderDiagnostic(d: Diagnostic, c: Colors): string[] {
-  const head = d.severity === 'error' ? c.red(c.bold(`Error [${d.code}]`)) : c.yellow(c.bold(`Warning [${d.code}]`));
+  const head =
+    d.severity === 'error' ? c.red(c.bold(`Error [${d.code}]`)) : d.severity === 'warning' ? c.yellow(c.bold(`Warning [${d.code}]`)) : c.bold(`Note [${d.code}]`);
   const lines = [`${head} ${d.message}${d.at ? ` at ${formatPos(d.at)}` : ''}`];
   if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
   return lines;

@@ -1,6 +1,6 @@
 import type { SourcePos } from '../errors.js';
 import type { Spec } from '../spec/types.js';
-import type { Desired, PlanOptions, SeedBatch } from './desired.js';
+import type { Desired, PlanOptions, SeedDigest } from './desired.js';
 import type { Observed } from './observed.js';
 import { DiagnosticCodes, type Diagnostic, type SeedProduceAction } from './types.js';
 
@@ -40,37 +40,37 @@ export function effectiveTopicConfig(spec: Spec, observed: Observed, topic: stri
  * Findings about seed entries about to be produced that Kafka would refuse or delete: a message larger than
  * the topic's effective max.message.bytes (P020, an error: apply would fail midway), and timestamps older than
  * the topic's retention (P021, a warning: the broker deletes them soon after apply). Only uncompressed seeds
- * are size-checked (a compressed batch may fit); the retention check needs `options.now`.
+ * are size-checked (a compressed digest may fit); the retention check needs `options.now`.
  */
 export function seedLimitDiagnostics(desired: Desired, observed: Observed, options: PlanOptions, produce: SeedProduceAction[]): Diagnostic[] {
   const { spec } = desired;
   const out: Diagnostic[] = [];
   for (const action of produce) {
-    const batch = desired.seeds.find((b) => b.topic === action.topic && b.entryId === action.entryId);
-    if (!batch) continue;
-    const compression = spec.seeds.find((s) => s.topic === batch.topic)?.compression ?? 'none';
-    const limit = Number(effectiveTopicConfig(spec, observed, batch.topic, 'max.message.bytes'));
-    if (compression === 'none' && batch.largestMessageBytes !== undefined && Number.isFinite(limit) && batch.largestMessageBytes > limit) {
+    const digest = desired.seeds.find((b) => b.topic === action.topic && b.entryId === action.entryId);
+    if (!digest) continue;
+    const compression = spec.seeds.find((s) => s.topic === digest.topic)?.compression ?? 'none';
+    const limit = Number(effectiveTopicConfig(spec, observed, digest.topic, 'max.message.bytes'));
+    if (compression === 'none' && digest.largestMessageBytes !== undefined && Number.isFinite(limit) && digest.largestMessageBytes > limit) {
       out.push({
         code: DiagnosticCodes.SEED_MESSAGE_TOO_LARGE,
         severity: 'error',
-        subject: batch.topic,
-        message: `seed ${batch.entryId} of topic ${batch.topic} has a message of ${batch.largestMessageBytes} bytes (as a record batch), above the topic's max.message.bytes of ${limit}; Kafka would refuse it`,
-        hint: `raise max.message.bytes of topic ${batch.topic} (and the broker's message.max.bytes), make the message smaller, or set compression: gzip on the seed`,
-        ...withPos(entryPos(spec, batch)),
+        subject: digest.topic,
+        message: `seed ${digest.entryId} of topic ${digest.topic} has a message of ${digest.largestMessageBytes} bytes (as a record digest), above the topic's max.message.bytes of ${limit}; Kafka would refuse it`,
+        hint: `raise max.message.bytes of topic ${digest.topic} (and the broker's message.max.bytes), make the message smaller, or set compression: gzip on the seed`,
+        ...withPos(entryPos(spec, digest)),
       });
     }
-    const retention = retentionMs(spec, observed, batch.topic);
-    if (options.now !== undefined && retention !== null && batch.oldestTimestampMs !== undefined && batch.oldestTimestampMs !== null) {
-      const age = options.now - batch.oldestTimestampMs;
+    const retention = retentionMs(spec, observed, digest.topic);
+    if (options.now !== undefined && retention !== null && digest.oldestTimestampMs !== undefined && digest.oldestTimestampMs !== null) {
+      const age = options.now - digest.oldestTimestampMs;
       if (age > retention) {
         out.push({
           code: DiagnosticCodes.SEED_OLDER_THAN_RETENTION,
           severity: 'warning',
-          subject: batch.topic,
-          message: `seed ${batch.entryId} of topic ${batch.topic} has timestamps from ${new Date(batch.oldestTimestampMs).toISOString()}, older than the topic's retention.ms of ${retention}: the broker deletes those messages soon after apply`,
-          hint: `use recent timestamps (or none), or raise retention.ms of topic ${batch.topic} (-1 keeps messages forever)`,
-          ...withPos(entryPos(spec, batch)),
+          subject: digest.topic,
+          message: `seed ${digest.entryId} of topic ${digest.topic} has timestamps from ${new Date(digest.oldestTimestampMs).toISOString()}, older than the topic's retention.ms of ${retention}: the broker deletes those messages soon after apply`,
+          hint: `use recent timestamps (or none), or raise retention.ms of topic ${digest.topic} (-1 keeps messages forever)`,
+          ...withPos(entryPos(spec, digest)),
         });
       }
     }
@@ -88,9 +88,9 @@ function retentionMs(spec: Spec, observed: Observed, topic: string): number | nu
 }
 
 /** Where the entry is written, else its topic's seeds block. */
-function entryPos(spec: Spec, batch: SeedBatch): SourcePos | undefined {
-  const seeds = spec.seeds.find((s) => s.topic === batch.topic);
-  return seeds?.entries.find((e) => e.id === batch.entryId)?.pos ?? seeds?.pos;
+function entryPos(spec: Spec, digest: SeedDigest): SourcePos | undefined {
+  const seeds = spec.seeds.find((s) => s.topic === digest.topic);
+  return seeds?.entries.find((e) => e.id === digest.entryId)?.pos ?? seeds?.pos;
 }
 
 function withPos(pos: SourcePos | undefined): { at?: SourcePos } {

@@ -1,6 +1,6 @@
 import type { SourcePos } from '../errors.js';
 import type { Spec } from '../spec/types.js';
-import type { Desired, PlanOptions, SeedBatch } from './desired.js';
+import type { Desired, PlanOptions, SeedDigest } from './desired.js';
 import type { Observed, SeedRecord } from './observed.js';
 import { seedLimitDiagnostics } from './seed-limits.js';
 import { isReservedTopic } from './state-topic.js';
@@ -25,27 +25,27 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
   const reported = new Set<string>();
   const legacy = legacyInlineRecords(seeded);
 
-  for (const batch of desired.seeds) {
-    if (isReservedTopic(batch.topic) || !topics.has(batch.topic)) {
-      if (!reported.has(batch.topic)) out.diagnostics.push(badTopic(spec, batch));
-      reported.add(batch.topic);
+  for (const digest of desired.seeds) {
+    if (isReservedTopic(digest.topic) || !topics.has(digest.topic)) {
+      if (!reported.has(digest.topic)) out.diagnostics.push(badTopic(spec, digest));
+      reported.add(digest.topic);
       continue;
     }
-    const record = seeded.get(key(batch.topic, batch.entryId)) ?? takeLegacy(legacy, batch);
+    const record = seeded.get(key(digest.topic, digest.entryId)) ?? takeLegacy(legacy, digest);
     if (!record) {
-      out.actions.push(produce(batch, 'not seeded yet'));
-    } else if (record.hash === batch.hash) {
+      out.actions.push(produce(digest, 'not seeded yet'));
+    } else if (record.hash === digest.hash) {
       continue;
     } else if (options.reseed) {
-      out.actions.push(produce(batch, 'content changed; --reseed'));
+      out.actions.push(produce(digest, 'content changed; --reseed'));
     } else {
       out.diagnostics.push({
         code: DiagnosticCodes.SEED_CHANGED,
         severity: 'warning',
-        subject: batch.topic,
-        message: `seed ${batch.entryId} of topic ${batch.topic} changed since it was produced (${record.producedAt}); it is not produced again`,
+        subject: digest.topic,
+        message: `seed ${digest.entryId} of topic ${digest.topic} changed since it was produced (${record.producedAt}); it is not produced again`,
         hint: 'run apply --reseed to produce the edited entry again (existing messages stay)',
-        ...withPos(entryPos(spec, batch)),
+        ...withPos(entryPos(spec, digest)),
       });
     }
   }
@@ -53,9 +53,9 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
   return out;
 }
 
-/** The action for one batch. */
-function produce(batch: SeedBatch, reason: string): SeedProduceAction {
-  return { kind: 'seed.produce', topic: batch.topic, entryId: batch.entryId, hash: batch.hash, count: batch.count, source: batch.source, reason };
+/** The action for one seed entry. */
+function produce(digest: SeedDigest, reason: string): SeedProduceAction {
+  return { kind: 'seed.produce', topic: digest.topic, entryId: digest.entryId, hash: digest.hash, count: digest.count, source: digest.source, reason };
 }
 
 /** The most recent record per entry: what is in the topic now is what was produced last. */
@@ -86,9 +86,9 @@ function legacyInlineRecords(seeded: Map<string, SeedRecord>): Map<string, SeedR
 }
 
 /** A legacy record for a content-identified entry with the same content, used up once taken. */
-function takeLegacy(legacy: Map<string, SeedRecord[]>, batch: SeedBatch): SeedRecord | undefined {
-  if (!batch.entryId.startsWith('inline:#')) return undefined;
-  return legacy.get(key(batch.topic, batch.hash))?.shift();
+function takeLegacy(legacy: Map<string, SeedRecord[]>, digest: SeedDigest): SeedRecord | undefined {
+  if (!digest.entryId.startsWith('inline:#')) return undefined;
+  return legacy.get(key(digest.topic, digest.hash))?.shift();
 }
 
 /** Map key of an entry; NUL cannot occur in a topic name. */
@@ -97,14 +97,14 @@ function key(topic: string, entryId: string): string {
 }
 
 /** SEED_TOPIC_UNKNOWN, or INTERNAL_TOPIC for a seed aimed at a reserved topic. */
-function badTopic(spec: Spec, batch: SeedBatch): Diagnostic {
-  const pos = spec.seeds.find((s) => s.topic === batch.topic)?.pos;
-  if (isReservedTopic(batch.topic)) {
+function badTopic(spec: Spec, digest: SeedDigest): Diagnostic {
+  const pos = spec.seeds.find((s) => s.topic === digest.topic)?.pos;
+  if (isReservedTopic(digest.topic)) {
     return {
       code: DiagnosticCodes.INTERNAL_TOPIC,
       severity: 'error',
-      subject: batch.topic,
-      message: `seeds target ${batch.topic}, a topic reserved for Kafka or kafkaform`,
+      subject: digest.topic,
+      message: `seeds target ${digest.topic}, a topic reserved for Kafka or kafkaform`,
       hint: 'seed a topic of your own',
       ...withPos(pos),
     };
@@ -112,17 +112,17 @@ function badTopic(spec: Spec, batch: SeedBatch): Diagnostic {
   return {
     code: DiagnosticCodes.SEED_TOPIC_UNKNOWN,
     severity: 'error',
-    subject: batch.topic,
-    message: `seeds target topic ${batch.topic}, which is neither declared in the spec nor in the cluster`,
-    hint: `declare ${batch.topic} under topics, or fix the seed's topic name`,
+    subject: digest.topic,
+    message: `seeds target topic ${digest.topic}, which is neither declared in the spec nor in the cluster`,
+    hint: `declare ${digest.topic} under topics, or fix the seed's topic name`,
     ...withPos(pos),
   };
 }
 
-/** Where the entry is written (its id is the batch's entryId), else its topic's seeds block. */
-function entryPos(spec: Spec, batch: SeedBatch): SourcePos | undefined {
-  const seeds = spec.seeds.find((s) => s.topic === batch.topic);
-  return seeds?.entries.find((e) => e.id === batch.entryId)?.pos ?? seeds?.pos;
+/** Where the entry is written (its id is the digest's entryId), else its topic's seeds block. */
+function entryPos(spec: Spec, digest: SeedDigest): SourcePos | undefined {
+  const seeds = spec.seeds.find((s) => s.topic === digest.topic);
+  return seeds?.entries.find((e) => e.id === digest.entryId)?.pos ?? seeds?.pos;
 }
 
 /** `at` only when known, so the JSON carries no `"at": undefined` noise. */

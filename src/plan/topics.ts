@@ -2,6 +2,7 @@ import { plural } from '../words.js';
 import type { SourcePos } from '../errors.js';
 import type { TopicSpec } from '../spec/types.js';
 import { assignReplicas, clusterLoad, emptyLoad, type BrokerLoad } from './assign.js';
+import { brokerRefusalDiagnostics } from './broker-refusals.js';
 import { checkConfigNames } from './config-names.js';
 import { diffConfigs, sortKeys } from './configs.js';
 import type { Desired, PlanOptions } from './desired.js';
@@ -84,6 +85,8 @@ export function planTopics(desired: Desired, observed: Observed, options: PlanOp
     if (current) planExisting(ctx, topic, current);
     else planCreate(ctx, topic);
   }
+  // What the broker said of this plan's creates and config changes when asked without changing anything.
+  out.diagnostics.push(...brokerRefusalDiagnostics(spec.topics, cluster));
 
   if (cluster) {
     const declared = new Set(spec.topics.map((t) => t.name));

@@ -190,15 +190,20 @@ export const DiagnosticCodes = {
   CONFIG_FULL_REPLACE: 'P014',
   SEED_MESSAGE_TOO_LARGE: 'P020',
   SEED_OLDER_THAN_RETENTION: 'P021',
+  BROKER_REFUSES: 'P022',
+  CONTAINER_NOTE: 'P023',
 } as const;
 
 /** One of the stable diagnostic codes. */
 export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCodes];
 
-/** A finding of the planner. Any error-severity diagnostic makes the plan unappliable. */
+/**
+ * A finding of the planner. Any error-severity diagnostic makes the plan unappliable; a warning counts as a change
+ * for `plan --detailed-exitcode`; a note is information only (it never blocks and never counts as a change).
+ */
 export interface Diagnostic {
   code: DiagnosticCode | LintCode;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'note';
   message: string;
   hint?: string;
   at?: SourcePos;

@@ -1,5 +1,5 @@
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { partitionForKey } from '../kafka/record-batch.js';
+import { partitionForKey } from './partitioner.js';
 import type { SeedMessage } from './types.js';
 
 /** Per-record framing estimate (length, deltas, attributes) on top of key, value and headers. */
@@ -28,13 +28,28 @@ export interface PartitionLayout {
   stickyStart: number;
 }
 
+/** Where the next window of an entry's messages continues: each partition's next sequence number and the sticky partition. */
+export interface BatchCarry {
+  /** Producer sequence number of the next message per partition (index = partition id). */
+  sequences: number[];
+  /** Keyless messages go to available[sticky % available.length]. */
+  sticky: number;
+}
+
+/** The carry of an entry's first window. */
+export function startCarry(layout: PartitionLayout): BatchCarry {
+  return { sequences: new Array<number>(layout.count).fill(0), sticky: layout.stickyStart };
+}
+
 /**
  * Assigns each message a partition and cuts every partition's messages into batches, in order.
  * A message's partition: its explicit one, else Kafka's default for its key (murmur2), else "sticky":
  * keyless messages fill one partition's batch, then move on to the next available partition, so
- * batches stay large. Returns the batches of each partition (index = partition id).
+ * batches stay large. Returns the batches of each partition (index = partition id). With `carry`, the messages
+ * continue an entry whose earlier windows were planned with the same carry (sequence numbers run on), and
+ * the carry is advanced.
  */
-export function planBatches(messages: SeedMessage[], layout: PartitionLayout, limits: BatchLimits, entryId = ''): BatchPlan[][] {
+export function planBatches(messages: SeedMessage[], layout: PartitionLayout, limits: BatchLimits, entryId = '', carry: BatchCarry = startCarry(layout)): BatchPlan[][] {
   const { count, available } = layout;
   const lists: BatchPlan[][] = Array.from({ length: count }, () => []);
   const open: (BatchPlan | null)[] = new Array<BatchPlan | null>(count).fill(null);
@@ -43,7 +58,7 @@ export function planBatches(messages: SeedMessage[], layout: PartitionLayout, li
     const b = open[p];
     return !b || openBytes[p]! + size > limits.maxBytes || b.indices.length >= limits.maxMessages;
   };
-  let sticky = layout.stickyStart;
+  let sticky = carry.sticky;
   const keyless = (): number => (available.length === 0 ? 0 : available[sticky % available.length]!);
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
@@ -67,13 +82,18 @@ export function planBatches(messages: SeedMessage[], layout: PartitionLayout, li
     }
     let b = open[p] ?? null;
     if (b === null || full(p, size)) {
-      b = { partition: p, indices: [], baseSequence: b === null ? 0 : b.baseSequence + b.indices.length };
+      b = { partition: p, indices: [], baseSequence: b === null ? carry.sequences[p]! : b.baseSequence + b.indices.length };
       lists[p]!.push(b);
       open[p] = b;
       openBytes[p] = 0;
     }
     b.indices.push(i);
     openBytes[p] = openBytes[p]! + size;
+  }
+  carry.sticky = sticky;
+  for (let p = 0; p < count; p++) {
+    const b = open[p];
+    if (b) carry.sequences[p] = b.baseSequence + b.indices.length;
   }
   return lists;
 }

@@ -1,8 +1,8 @@
 import type { KafkaConnection } from '../kafka/client.js';
 import { requestFailed } from '../kafka/errors.js';
 import { STATE_TOPIC } from '../kafka/state.js';
-import { SeedTransaction } from '../kafka/transaction.js';
-import { seedTransactionalId, SEED_TRANSACTION_TIMEOUT_MS } from './execute.js';
+import { RecordBatchTransaction } from '../kafka/record-batch-transaction.js';
+import { seedTransactionalId, SEED_TRANSACTION_TIMEOUT_MS } from './produce.js';
 
 /** InitProducerId requests in flight at once while fencing. */
 const PARALLEL = 8;
@@ -19,7 +19,7 @@ export async function fenceSeedTransactions(conn: KafkaConnection, project: stri
   const worker = async (): Promise<void> => {
     for (let topic = queue.shift(); topic !== undefined; topic = queue.shift()) {
       try {
-        const txn = await SeedTransaction.begin(conn, seedTransactionalId(project, topic), [STATE_TOPIC], { transactionTimeoutMs: SEED_TRANSACTION_TIMEOUT_MS });
+        const txn = await RecordBatchTransaction.begin(conn, seedTransactionalId(project, topic), [STATE_TOPIC], { transactionTimeoutMs: SEED_TRANSACTION_TIMEOUT_MS });
         await txn.close();
       } catch (err) {
         throw requestFailed('fence the seed transactions of', topic, err);

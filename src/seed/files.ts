@@ -12,70 +12,135 @@ export interface ParsedSeedFile {
   problems: Problem[];
 }
 
-/**
- * Parses a seed file's bytes. `file` is the path as written in the spec, used in problem positions.
- * jsonl: one JSON value per line (a message object, or the value itself); text: one value per line.
- * Blank lines are skipped in both; a UTF-8 byte-order mark is ignored; CRLF line ends are accepted.
- */
+/** Parses a whole seed file's bytes at once (see SeedFileParser). */
 export function parseSeedFile(bytes: Buffer, format: 'jsonl' | 'text', file: string): ParsedSeedFile {
   const messages: SeedMessage[] = [];
-  const problems: Problem[] = [];
-  let bad = 0;
-  const report = (line: number, col: number, message: string): void => {
-    bad++;
-    if (bad <= MAX_LINE_PROBLEMS) problems.push({ message, at: { file, line, col } });
+  const parser = new SeedFileParser(format, file);
+  const emit = (m: SeedMessage): void => {
+    messages.push(m);
   };
-  const ranges = messageRanges();
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let line = 0;
-  for (let begin = bom; begin < bytes.length; ) {
-    line++;
-    const nl = bytes.indexOf(0x0a, begin);
-    const end = nl < 0 ? bytes.length : nl;
-    const lineBegin = begin;
-    begin = end + 1;
-    // Trim at both ends (jsonl: JSON whitespace; text: only a CR of CRLF); the bytes between are produced untouched.
-    let a = lineBegin;
-    let b = end;
-    if (format === 'jsonl') while (a < b && isSpace(bytes[a]!)) a++;
-    while (b > a && (bytes[b - 1] === 0x0d || (format === 'jsonl' && isSpace(bytes[b - 1]!)))) b--;
-    if (a === b) continue;
-    if (format === 'text') {
-      messages.push(plain(bytes.subarray(a, b)));
-      continue;
+  parser.push(bytes, emit);
+  parser.end(emit);
+  return { messages, problems: parser.problems };
+}
+
+/**
+ * Parses a seed file fed in chunks of any size, so a large file is never whole in memory. `file` is the path
+ * as written in the spec, used in problem positions. jsonl: one JSON value per line (a message object, or the
+ * value itself); text: one value per line. Blank lines are skipped in both; a UTF-8 byte-order mark is
+ * ignored; CRLF line ends are accepted. Messages may share memory with the chunks they came from.
+ */
+export class SeedFileParser {
+  /** Problems found so far (at most MAX_LINE_PROBLEMS lines, then a count once ended). */
+  readonly problems: Problem[] = [];
+  private bad = 0;
+  private line = 0;
+  /** Chunks of a line not yet ended by a newline. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private atStart = true;
+  private readonly ranges = messageRanges();
+
+  constructor(
+    private readonly format: 'jsonl' | 'text',
+    private readonly file: string,
+  ) {}
+
+  /** Parses the lines that `chunk` completes, passing each message to `emit` in file order. */
+  push(chunk: Buffer, emit: (m: SeedMessage) => void): void {
+    const nl = chunk.lastIndexOf(0x0a);
+    if (nl < 0 || (this.atStart && this.pendingBytes + chunk.length < 3)) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      return;
     }
-    // JSON text is UTF-8 (RFC 8259): a line that is not would reach Kafka with its bad bytes replaced by U+FFFD.
-    if (!isUtf8(bytes.subarray(a, b))) {
-      const at = firstInvalidUtf8(bytes, a, b);
-      report(line, bytes.toString('utf8', lineBegin, at).length + 1, `invalid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, '0')}): JSON Lines files must be UTF-8`);
-      continue;
+    const bytes = this.pending.length > 0 ? Buffer.concat([...this.pending, chunk]) : chunk;
+    const cut = bytes.length - (chunk.length - nl - 1);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lines(bytes, this.skipBom(bytes), cut, emit);
+    // A copy, so the rest of a line does not keep the whole chunk alive.
+    if (cut < bytes.length) this.keep(Buffer.from(bytes.subarray(cut)));
+  }
+
+  /** Parses the last line (without a newline) and closes the problem list. */
+  end(emit: (m: SeedMessage) => void): void {
+    const bytes = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lines(bytes, this.skipBom(bytes), bytes.length, emit);
+    if (this.bad > MAX_LINE_PROBLEMS) {
+      this.problems.push({ message: `... and ${this.bad - MAX_LINE_PROBLEMS} more malformed lines`, at: { file: this.file, line: 1, col: 1 } });
+      this.bad = MAX_LINE_PROBLEMS;
     }
-    const shape = scanJsonLine(bytes, a, b, ranges);
-    if (isScanError(shape)) {
-      // Columns count characters, as editors do, not bytes.
-      report(line, bytes.toString('utf8', lineBegin, shape.offset).length + 1, shape.message);
-      continue;
-    }
-    if (shape.messageObject) {
-      const o = JSON.parse(bytes.toString('utf8', a, b)) as Record<string, unknown>;
-      const msg = messageFromObject(o, (m) => report(line, a - lineBegin + 1, m));
-      if (msg) {
-        // Key and value as the exact bytes written: JSON.parse would round 12345678901234567890.
-        msg.key = rawMember(bytes, ranges, RANGE_KEY);
-        msg.value = rawMember(bytes, ranges, RANGE_VALUE);
-        messages.push(msg);
+  }
+
+  private keep(rest: Buffer): void {
+    this.pending.push(rest);
+    this.pendingBytes += rest.length;
+  }
+
+  /** Where parsing starts: after a UTF-8 byte-order mark at the very start of the file. */
+  private skipBom(bytes: Buffer): number {
+    if (!this.atStart) return 0;
+    this.atStart = false;
+    return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  }
+
+  private report(line: number, col: number, message: string): void {
+    this.bad++;
+    if (this.bad <= MAX_LINE_PROBLEMS) this.problems.push({ message, at: { file: this.file, line, col } });
+  }
+
+  /** Parses the lines in bytes[from, to); `to` is the end of the buffer or just after a newline. */
+  private lines(bytes: Buffer, from: number, to: number, emit: (m: SeedMessage) => void): void {
+    const format = this.format;
+    const ranges = this.ranges;
+    for (let begin = from; begin < to; ) {
+      const line = ++this.line;
+      const nl = bytes.indexOf(0x0a, begin);
+      const end = nl < 0 || nl >= to ? to : nl;
+      const lineBegin = begin;
+      begin = end + 1;
+      // Trim at both ends (jsonl: JSON whitespace; text: only a CR of CRLF); the bytes between are produced untouched.
+      let a = lineBegin;
+      let b = end;
+      if (format === 'jsonl') while (a < b && isSpace(bytes[a]!)) a++;
+      while (b > a && (bytes[b - 1] === 0x0d || (format === 'jsonl' && isSpace(bytes[b - 1]!)))) b--;
+      if (a === b) continue;
+      if (format === 'text') {
+        emit(plain(bytes.subarray(a, b)));
+        continue;
       }
-    } else if (shape.kind === 'string') {
-      messages.push(plain(Buffer.from(JSON.parse(bytes.toString('utf8', a, b)) as string, 'utf8')));
-    } else {
-      // Any other JSON value is produced as the bytes written, so number precision and spacing survive.
-      messages.push(plain(bytes.subarray(a, b)));
+      // JSON text is UTF-8 (RFC 8259): a line that is not would reach Kafka with its bad bytes replaced by U+FFFD.
+      if (!isUtf8(bytes.subarray(a, b))) {
+        const at = firstInvalidUtf8(bytes, a, b);
+        this.report(line, bytes.toString('utf8', lineBegin, at).length + 1, `invalid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, '0')}): JSON Lines files must be UTF-8`);
+        continue;
+      }
+      const shape = scanJsonLine(bytes, a, b, ranges);
+      if (isScanError(shape)) {
+        // Columns count characters, as editors do, not bytes.
+        this.report(line, bytes.toString('utf8', lineBegin, shape.offset).length + 1, shape.message);
+        continue;
+      }
+      if (shape.messageObject) {
+        const o = JSON.parse(bytes.toString('utf8', a, b)) as Record<string, unknown>;
+        const msg = messageFromObject(o, (m) => this.report(line, a - lineBegin + 1, m));
+        if (msg) {
+          // Key and value as the exact bytes written: JSON.parse would round 12345678901234567890.
+          msg.key = rawMember(bytes, ranges, RANGE_KEY);
+          msg.value = rawMember(bytes, ranges, RANGE_VALUE);
+          emit(msg);
+        }
+      } else if (shape.kind === 'string') {
+        emit(plain(Buffer.from(JSON.parse(bytes.toString('utf8', a, b)) as string, 'utf8')));
+      } else {
+        // Any other JSON value is produced as the bytes written, so number precision and spacing survive.
+        emit(plain(bytes.subarray(a, b)));
+      }
     }
   }
-  if (bad > MAX_LINE_PROBLEMS) {
-    problems.push({ message: `... and ${bad - MAX_LINE_PROBLEMS} more malformed lines`, at: { file, line: 1, col: 1 } });
-  }
-  return { messages, problems };
 }
 
 /** A message object's key or value as produced: a JSON string as its text, null as null, anything else as the bytes written. */
@@ -113,7 +178,7 @@ function plain(value: Buffer): SeedMessage {
   return { key: null, value, headers: NO_HEADERS, partition: null, timestamp: null };
 }
 
-/** A message from a message object; reports its problems and returns null when it has any. */
+/** A message from a message object, its key and value still null (the caller takes them as written); reports its problems and returns null when it has any. */
 function messageFromObject(o: Record<string, unknown>, report: (message: string) => void): SeedMessage | null {
   let ok = true;
   const problem = (m: string): void => {
@@ -143,7 +208,7 @@ function messageFromObject(o: Record<string, unknown>, report: (message: string)
     if (timestamp === null) problem('"timestamp" must be epoch milliseconds or an ISO 8601 date-time');
   }
   if (!ok) return null;
-  return { key: toBytes(o.key), value: toBytes(o.value), headers, partition, timestamp };
+  return { key: null, value: null, headers, partition, timestamp };
 }
 
 /** A key or value: strings as their UTF-8 bytes, null/absent as null, anything else as JSON. */

@@ -33,5 +33,13 @@ export function definitionHash(entry: Exclude<SeedEntrySpec, { kind: 'file' }>):
 
 /** sha256 (hex) of a seed file: its exact bytes and the format they are read in (the same bytes read as text differ). */
 export function fileHash(format: string, bytes: Buffer): string {
-  return createHash('sha256').update(HASH_VERSION).update('\0file\0').update(format).update('\0').update(bytes).digest('hex');
+  const h = fileHasher(format);
+  h.update(bytes);
+  return h.digest();
+}
+
+/** fileHash computed over a file's bytes fed in chunks, so the file need not be in memory at once. */
+export function fileHasher(format: string): { update(chunk: Uint8Array): void; digest(): string } {
+  const h = createHash('sha256').update(HASH_VERSION).update('\0file\0').update(format).update('\0');
+  return { update: (chunk) => void h.update(chunk), digest: () => h.digest('hex') };
 }

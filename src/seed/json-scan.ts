@@ -11,7 +11,8 @@ export interface JsonScanError {
   message: string;
 }
 
-const MESSAGE_KEYS = ['key', 'value', 'headers', 'partition', 'timestamp'].map((k) => Buffer.from(k));
+const MESSAGE_NAMES = ['key', 'value', 'headers', 'partition', 'timestamp'];
+const MESSAGE_KEYS = MESSAGE_NAMES.map((k) => Buffer.from(k));
 const VALUE_KEY = 1;
 
 /** Index of `key` and `value` in MessageRanges (start at 2i, end at 2i + 1). */
@@ -30,6 +31,12 @@ export function messageRanges(): MessageRanges {
   return new Int32Array(MESSAGE_KEYS.length * 2);
 }
 
+/** Index in MESSAGE_KEYS of a key written with escapes (e.g. "val\\u0075e"), from its decoded text, or -1. */
+function escapedMessageKeyIndex(b: Uint8Array, start: number, end: number): number {
+  const text = JSON.parse(Buffer.from(b.buffer, b.byteOffset + start - 1, end - start + 2).toString('utf8')) as string;
+  return MESSAGE_NAMES.indexOf(text);
+}
+
 /** Index in MESSAGE_KEYS of the raw key bytes b[start, end), or -1. */
 function messageKeyIndex(b: Uint8Array, start: number, end: number): number {
   const len = end - start;
@@ -42,8 +49,6 @@ function messageKeyIndex(b: Uint8Array, start: number, end: number): number {
   }
   return -1;
 }
-const MAX_DEPTH = 512;
-
 class Stop {
   constructor(
     readonly offset: number,
@@ -95,8 +100,9 @@ class Scanner {
   i: number;
   strStart = 0;
   strEnd = 0;
+  /** Whether the last string scanned holds an escape (its raw bytes are not its text). */
+  strEscaped = false;
   ranges: MessageRanges | null = null;
-  private depth = 0;
   constructor(
     private readonly b: Uint8Array,
     start: number,
@@ -136,7 +142,7 @@ class Scanner {
   top(): JsonLineShape {
     this.ws();
     const c = this.peek();
-    if (c === 0x7b) return this.object(true) ? MESSAGE_OBJECT : OBJECT;
+    if (c === 0x7b) return this.object() ? MESSAGE_OBJECT : OBJECT;
     if (c === 0x22) {
       this.string();
       return STRING;
@@ -145,17 +151,54 @@ class Scanner {
     return OTHER;
   }
 
+  /**
+   * Scans one JSON value. Nested arrays and objects are tracked on an explicit stack, not by recursion, so
+   * any depth JSON.parse accepts is accepted here too.
+   */
   value(): void {
+    const open: number[] = [];
+    for (;;) {
+      this.ws();
+      const c = this.peek();
+      let scalar = true;
+      if (c === 0x7b || c === 0x5b) {
+        this.i++;
+        this.ws();
+        const close = c === 0x7b ? 0x7d : 0x5d;
+        if (this.peek() === close) this.i++;
+        else {
+          open.push(close);
+          if (close === 0x7d) this.memberName();
+          scalar = false;
+        }
+      } else if (c === 0x22) this.string();
+      else if (c === 0x74) this.literal('true');
+      else if (c === 0x66) this.literal('false');
+      else if (c === 0x6e) this.literal('null');
+      else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) this.number();
+      else this.fail(`unexpected ${this.describe()}, expected a JSON value`);
+      if (!scalar) continue;
+      // A value ended: close the containers it completes, until one expects another member.
+      for (;;) {
+        const close = open[open.length - 1];
+        if (close === undefined) return;
+        if (!this.closedAfterMember(close, close === 0x7d ? '}' : ']')) {
+          if (close === 0x7d) this.memberName();
+          break;
+        }
+        open.pop();
+      }
+    }
+  }
+
+  /** Scans `"name" :` of an object member. */
+  private memberName(): void {
     this.ws();
-    const c = this.peek();
-    if (c === 0x7b) this.object(false);
-    else if (c === 0x5b) this.array();
-    else if (c === 0x22) this.string();
-    else if (c === 0x74) this.literal('true');
-    else if (c === 0x66) this.literal('false');
-    else if (c === 0x6e) this.literal('null');
-    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) this.number();
-    else this.fail(`unexpected ${this.describe()}, expected a JSON value`);
+    if (this.peek() !== 0x22) this.fail(`unexpected ${this.describe()}, expected a property name in double quotes`);
+    this.string();
+    this.ws();
+    if (this.peek() !== 0x3a) this.fail(`unexpected ${this.describe()}, expected ':'`);
+    this.i++;
   }
 
   private literal(word: string): void {
@@ -200,6 +243,7 @@ class Scanner {
     const from = this.i + 1;
     let i = from;
     const plain = PLAIN;
+    let escaped = false;
     while (i < end) {
       const c = b[i]!;
       if (plain[c] === 1) {
@@ -210,11 +254,13 @@ class Scanner {
         this.i = i + 1;
         this.strStart = from;
         this.strEnd = i;
+        this.strEscaped = escaped;
         return;
       }
       this.i = i;
       if (c < 0x20) this.fail('control character in string (escape it, e.g. \\n)');
       // A backslash: validate the escape.
+      escaped = true;
       const e = i + 1 < end ? b[i + 1] : undefined;
       if (e === 0x75) {
         for (let k = 2; k < 6; k++) {
@@ -233,36 +279,21 @@ class Scanner {
     this.fail('unterminated string', from - 1);
   }
 
-  private enter(): void {
-    if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
-  }
-
   /** Scans an object; at the top level, tells whether its keys make it a message object. */
-  private object(top: boolean): boolean {
-    this.enter();
-    const b = this.b;
+  private object(): boolean {
     this.i++;
     this.ws();
     let hasValue = false;
     let onlyKnown = true;
     if (this.peek() === 0x7d) {
       this.i++;
-      this.depth--;
       return false;
     }
     for (;;) {
-      this.ws();
-      if (this.peek() !== 0x22) this.fail(`unexpected ${this.describe()}, expected a property name in double quotes`);
-      this.string();
-      let known = -1;
-      if (top) {
-        known = messageKeyIndex(b, this.strStart, this.strEnd);
-        if (known === VALUE_KEY) hasValue = true;
-        if (known < 0) onlyKnown = false;
-      }
-      this.ws();
-      if (this.peek() !== 0x3a) this.fail(`unexpected ${this.describe()}, expected ':'`);
-      this.i++;
+      this.memberName();
+      const known = this.strEscaped ? escapedMessageKeyIndex(this.b, this.strStart, this.strEnd) : messageKeyIndex(this.b, this.strStart, this.strEnd);
+      if (known === VALUE_KEY) hasValue = true;
+      if (known < 0) onlyKnown = false;
       this.ws();
       const valueStart = this.i;
       this.value();
@@ -271,21 +302,6 @@ class Scanner {
         this.ranges[2 * known + 1] = this.i;
       }
       if (this.closedAfterMember(0x7d, '}')) return hasValue && onlyKnown;
-    }
-  }
-
-  private array(): void {
-    this.enter();
-    this.i++;
-    this.ws();
-    if (this.peek() === 0x5d) {
-      this.i++;
-      this.depth--;
-      return;
-    }
-    for (;;) {
-      this.value();
-      if (this.closedAfterMember(0x5d, ']')) return;
     }
   }
 
@@ -299,7 +315,6 @@ class Scanner {
     }
     if (c === close) {
       this.i++;
-      this.depth--;
       return true;
     }
     return this.fail(`unexpected ${this.describe()}, expected ',' or '${closeChar}'`);

@@ -1,5 +1,5 @@
 import type { SeedSpec } from '../spec/types.js';
-import type { SeedBatch } from '../plan/desired.js';
+import type { SeedDigest } from '../plan/desired.js';
 
 /** One message ready to produce: bytes, not templates. */
 export interface SeedMessage {
@@ -13,9 +13,9 @@ export interface SeedMessage {
   timestamp: string | null;
 }
 
-/** A seed entry with its source read: the planner's SeedBatch plus the messages and the topic's compression. */
-export interface MaterialisedSeed extends SeedBatch {
+/** A seed entry with every message read (tests and small seeds): the planner's SeedDigest plus the messages and the topic's compression. */
+export interface MaterialisedSeed extends SeedDigest {
   compression: SeedSpec['compression'];
-  /** Exactly `count` messages, in production order; empty when materialised for planning only (keepMessages: false). */
+  /** Exactly `count` messages, in production order. */
   messages: SeedMessage[];
 }

@@ -49,7 +49,7 @@ function valueSchema(def: TopicConfigDef): Record<string, unknown> {
 
 /**
  * The `topicConfig` definition of schema/kafka.config.schema.json, derived from the catalogue so the two cannot
- * drift: test/unit/spec/schema.test.ts compares them, and rewrites the file when KAFKAFORM_UPDATE_SCHEMA=1.
+ * drift: test/unit/spec/schema.test.ts compares them; scripts/update-schema.mjs rewrites the file.
  */
 export function topicConfigSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};

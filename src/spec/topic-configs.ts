@@ -224,7 +224,7 @@ export function normaliseTopicConfigValue(def: TopicConfigDef, value: unknown): 
       const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d*\.?\d+\s*$/.test(value) ? Number(value) : NaN;
       if (!Number.isFinite(n)) return { ok: false, error: `expected a number from 0 to 1, got ${describeValue(value)}` };
       if (n < 0 || n > 1) return { ok: false, error: `${def.name} must be from 0 to 1, got ${describeValue(value)}` };
-      return { ok: true, value: String(n) };
+      return { ok: true, value: javaDouble(n) };
     }
     case 'boolean': {
       if (typeof value === 'boolean') return { ok: true, value: String(value) };
@@ -240,4 +240,17 @@ export function normaliseTopicConfigValue(def: TopicConfigDef, value: unknown): 
     case 'list':
       return normaliseList(def, value);
   }
+}
+
+/**
+ * A double as Java's Double.toString writes it, which is how the broker reports a double config back ("0" is
+ * shown as "0.0", 0.0001 as "1.0E-4"): the spec's value must be the same string, or the plan never converges.
+ */
+export function javaDouble(n: number): string {
+  if (n !== 0 && Math.abs(n) < 1e-3) {
+    const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+    return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+  }
+  const s = String(n);
+  return /[.e]/.test(s) ? s : `${s}.0`;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isKafkaformError } from '../../src/errors.js';
 import { plan } from '../../src/plan/planner.js';
 import type { Plan } from '../../src/plan/types.js';
-import { materialiseSeeds, toSeedBatches } from '../../src/seed/materialise.js';
+import { digestSeeds } from '../../src/seed/digest.js';
 import { parseSpec } from '../../src/spec/load.js';
 import { Fuzz, generatedSpec, mutate, seedFile } from './generate.js';
 
@@ -46,8 +46,8 @@ export async function runCase(dir: string, text: string, seedBytes: Buffer): Pro
   const done = (r: Omit<CaseResult, 'ms' | 'text'>): CaseResult => ({ ...r, text, ms: Date.now() - started });
   try {
     const spec = parseSpec(text, file, { X: 'x' });
-    const seeds = await materialiseSeeds(spec, { keepMessages: false });
-    const p = plan({ spec, seeds: toSeedBatches(seeds) }, { cluster: { brokers: [{ nodeId: 1, host: '127.0.0.1', port: 1 }], topics: [], owners: {}, seeds: [], reassigning: [] }, docker: null }, {
+    const seeds = await digestSeeds(spec);
+    const p = plan({ spec, seeds }, { cluster: { brokers: [{ nodeId: 1, host: '127.0.0.1', port: 1 }], topics: [], owners: {}, seeds: [], reassigning: [] }, docker: null }, {
       allowDelete: false,
       reseed: false,
       destroy: false,

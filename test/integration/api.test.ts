@@ -140,11 +140,12 @@ describe('output, logs and wait', () => {
     const child = spawn('node', [CLI, '-f', file, 'logs', '--follow', '--tail', '2'], { env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Wait for the condition (the two tail lines streamed), not for a fixed time; the child is still following.
+    await expect.poll(() => out.trimEnd().split('\n').length, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     expect(child.exitCode).toBeNull();
+    const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGINT');
-    await new Promise((r) => child.on('exit', r));
-    expect(out.trimEnd().split('\n').length).toBeGreaterThanOrEqual(2);
+    await exited;
   });
 
   it('wait returns the bootstrap servers of a ready cluster, and times out on a missing one', async () => {

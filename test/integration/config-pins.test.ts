@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
-import { ClusterLink } from '../../src/apply/link.js';
-import { observe } from '../../src/apply/observe.js';
+import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { createKafkaConnection } from '../../src/kafka/client.js';
 import type { PlanOptions } from '../../src/plan/desired.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
@@ -56,7 +56,7 @@ function spec(topics: Record<string, Record<string, string>>): Spec {
 
 /** observe → plan on a fresh connection. */
 async function planFor(s: Spec): Promise<Plan> {
-  const link = new ClusterLink(s);
+  const link = new LazyKafkaConnection(s);
   try {
     return makePlan({ spec: s, seeds: [] }, await observe(s, { link }), OPTIONS);
   } finally {
@@ -66,7 +66,7 @@ async function planFor(s: Spec): Promise<Plan> {
 
 /** Applies a given plan (as `apply` does after the plan was shown), returning the report and the requests sent. */
 async function applyPlan(s: Spec, p: Plan) {
-  const link = new ClusterLink(s);
+  const link = new LazyKafkaConnection(s);
   try {
     const observed = await observe(s, { link });
     const report = await apply(p, { link, observed, seeds: [], replan: (o) => makePlan({ spec: s, seeds: [] }, o, OPTIONS) });
@@ -205,7 +205,7 @@ describe('whole-set fallback', () => {
   it('without IncrementalAlterConfigs, plans and sends the complete override set, and says so', async () => {
     await createOutOfBand([{ topic: 'replaced', config: { 'retention.ms': '7200000', 'segment.ms': '7200000' } }]);
     const s = spec({ replaced: { 'retention.ms': '3600000', 'max.message.bytes': '2000000' } });
-    const link = new ClusterLink(s);
+    const link = new LazyKafkaConnection(s);
     let p: Plan;
     try {
       const observed = await observe(s, { link });

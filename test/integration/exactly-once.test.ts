@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaConnection, type KafkaConnection } from '../../src/kafka/client.js';
 import { encodeRecordBatch } from '../../src/kafka/record-batch.js';
 import { STATE_PARTITIONS, STATE_TOPIC, ensureStateTopic, statePartition } from '../../src/kafka/state.js';
-import { SeedTransaction } from '../../src/kafka/transaction.js';
-import { seedTransactionalId } from '../../src/seed/execute.js';
+import { RecordBatchTransaction } from '../../src/kafka/record-batch-transaction.js';
+import { seedTransactionalId } from '../../src/seed/produce.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { committedCount, exited, kafkaform, stateAndIds, startKafkaform, trials, writeSpec } from '../support/cli-runs.js';
 
@@ -52,7 +52,7 @@ async function stuckTransaction(
 ): Promise<void> {
   await ensureStateTopic(conn);
   const topics = opts.also ? [STATE_TOPIC, opts.also.topic] : [STATE_TOPIC];
-  const txn = await SeedTransaction.begin(conn, opts.transactionalId ?? `kft-h8o-stuck-${partition}-${Date.now()}`, topics, { transactionTimeoutMs: timeoutMs });
+  const txn = await RecordBatchTransaction.begin(conn, opts.transactionalId ?? `kft-h8o-stuck-${partition}-${Date.now()}`, topics, { transactionTimeoutMs: timeoutMs });
   const targets = [{ topic: STATE_TOPIC, partition }, ...(opts.also ? [opts.also] : [])];
   await txn.addPartitions(targets.map((t) => ({ topic: t.topic, partitions: [t.partition] })));
   for (const t of targets) {

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
-import { ClusterLink } from '../../src/apply/link.js';
-import { observe } from '../../src/apply/observe.js';
+import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { setThrottle, clearThrottle } from '../../src/kafka/throttle.js';
 import type { PlanOptions } from '../../src/plan/desired.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
@@ -138,7 +138,7 @@ describe('a throttled replication factor change on 3 nodes', () => {
 
   /** observe → plan → apply, as `kafkaform apply` does. */
   async function converge(s: Spec, progress: string[]): Promise<{ plan: Plan; converged: boolean }> {
-    const link = new ClusterLink(s);
+    const link = new LazyKafkaConnection(s);
     try {
       const deps = { link, options: OPTIONS };
       const observed = await observe(s, deps);
@@ -166,7 +166,7 @@ describe('a throttled replication factor change on 3 nodes', () => {
     await producer.disconnect();
 
     // The throttle module on its own: set, visible to Kafka's ConfigCommand, then gone.
-    const link = new ClusterLink(spec(3));
+    const link = new LazyKafkaConnection(spec(3));
     try {
       const observed = await observe(spec(3), { link, options: OPTIONS });
       const p = makePlan({ spec: spec(3), seeds: [] }, observed, OPTIONS);

@@ -1,8 +1,8 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
-import { ClusterLink } from '../../src/apply/link.js';
-import { observe } from '../../src/apply/observe.js';
+import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { createKafkaConnection } from '../../src/kafka/client.js';
 import { liveOwners, writeState } from '../../src/kafka/state.js';
@@ -44,7 +44,7 @@ afterAll(async () => {
 async function stalePlan(file: string, options: Partial<PlanOptions> = {}): Promise<{ plan: Plan; run: () => ReturnType<typeof apply> }> {
   const spec = await loadSpec(file);
   const opts = { ...NO_OPTIONS, ...options };
-  const link = new ClusterLink(spec);
+  const link = new LazyKafkaConnection(spec);
   const observed = await observe(spec, { link, options: opts });
   const plan = makePlan({ spec, seeds: [] }, observed, opts);
   const run = async () => {

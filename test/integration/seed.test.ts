@@ -7,14 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, KafkaformError } from '../../src/errors.js';
 import { createKafkaConnection, type KafkaConnection } from '../../src/kafka/client.js';
 import { readTopic } from '../../src/kafka/fetch.js';
-import { observeCluster } from '../../src/kafka/observe.js';
+import { observeCluster } from '../../src/kafka/observe-cluster.js';
 import { STATE_TOPIC, readState } from '../../src/kafka/state.js';
 import { plan } from '../../src/plan/planner.js';
 import type { Plan, SeedProduceAction } from '../../src/plan/types.js';
-import { executeSeedProduce, seedTransactionalId } from '../../src/seed/execute.js';
-import { materialiseSeeds, toSeedBatches } from '../../src/seed/materialise.js';
-import { encodeRecordBatch, partitionForKey } from '../../src/kafka/record-batch.js';
-import { SeedTransaction } from '../../src/kafka/transaction.js';
+import type { SeedDigest } from '../../src/plan/desired.js';
+import { executeSeedProduce, seedTransactionalId } from '../../src/seed/produce.js';
+import { digestSeeds, materialiseSeeds } from '../../src/seed/digest.js';
+import { encodeRecordBatch } from '../../src/kafka/record-batch.js';
+import { RecordBatchTransaction } from '../../src/kafka/record-batch-transaction.js';
+import { partitionForKey } from '../../src/seed/partitioner.js';
 import type { MaterialisedSeed } from '../../src/seed/types.js';
 import { loadSpec } from '../../src/spec/load.js';
 import type { Spec } from '../../src/spec/types.js';
@@ -91,12 +93,12 @@ function expected(seeds: MaterialisedSeed[]): Seen[] {
 }
 const withoutPartition = (xs: Seen[]): Seen[] => sortSeen(xs.map((x) => ({ ...x, partition: -1 })));
 
-/** Loads the spec, materialises, observes and plans, as apply does. */
-async function planned(conn: KafkaConnection, file: string, reseed = false): Promise<{ spec: Spec; seeds: MaterialisedSeed[]; plan: Plan; actions: SeedProduceAction[] }> {
+/** Loads the spec, digests its seeds, observes and plans, as apply does. */
+async function planned(conn: KafkaConnection, file: string, reseed = false): Promise<{ spec: Spec; seeds: SeedDigest[]; plan: Plan; actions: SeedProduceAction[] }> {
   const spec = await loadSpec(file, {});
-  const seeds = await materialiseSeeds(spec);
+  const seeds = await digestSeeds(spec);
   const observed = { cluster: await observeCluster(conn), docker: null };
-  const p = plan({ spec, seeds: toSeedBatches(seeds) }, observed, { allowDelete: false, reseed, destroy: false, removeVolumes: false, noAdopt: true });
+  const p = plan({ spec, seeds }, observed, { allowDelete: false, reseed, destroy: false, removeVolumes: false, noAdopt: true });
   return { spec, seeds, plan: p, actions: p.actions.filter((a): a is SeedProduceAction => a.kind === 'seed.produce') };
 }
 
@@ -300,7 +302,7 @@ describe('seeding a real broker exactly once', () => {
     const file = await writeSpec(`  fenced:\n    messages:\n      - { key: k, value: real }\n`);
     const { spec, seeds, actions } = await planned(conn, file);
     // A "crashed" attempt: a transaction that wrote a record and never ended.
-    const crashed = await SeedTransaction.begin(conn, seedTransactionalId(PROJECT, 'fenced'), ['fenced', STATE_TOPIC], { transactionTimeoutMs: 60_000 });
+    const crashed = await RecordBatchTransaction.begin(conn, seedTransactionalId(PROJECT, 'fenced'), ['fenced', STATE_TOPIC], { transactionTimeoutMs: 60_000 });
     await crashed.addPartitions([{ topic: 'fenced', partitions: [0] }]);
     const ghost = { key: Buffer.from('k'), value: Buffer.from('ghost'), headers: {}, partition: 0, timestamp: null };
     const records = await encodeRecordBatch([ghost], [0], { producerId: crashed.producerIdBig, producerEpoch: crashed.producerEpoch, transactional: true }, 0, 0, null);

@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
-import { ClusterLink } from '../../src/apply/link.js';
-import { observe } from '../../src/apply/observe.js';
-import { kafkaNodeName } from '../../src/docker/desired.js';
+import { LazyKafkaConnection } from '../../src/kafka/lazy-connection.js';
+import { observe } from '../../src/apply/observe-docker-and-cluster.js';
+import { kafkaNodeName } from '../../src/plan/desired-containers.js';
 import { createKafkaConnection } from '../../src/kafka/client.js';
 import { readState } from '../../src/kafka/state.js';
 import type { PlanOptions } from '../../src/plan/desired.js';
@@ -66,7 +66,7 @@ async function removeOurs(docker: Docker): Promise<void> {
 
 /** observe → plan → apply through the orchestrator, as `kafkaform apply` does. */
 async function run(docker: Docker, s: Spec, progress: string[] = []): Promise<{ observed: Observed; plan: Plan; report: ApplyReport }> {
-  const link = new ClusterLink(s);
+  const link = new LazyKafkaConnection(s);
   try {
     const deps = { link, docker, options: OPTIONS };
     const observed = await observe(s, deps);
@@ -87,7 +87,7 @@ async function run(docker: Docker, s: Spec, progress: string[] = []): Promise<{ 
 
 /** A fresh plan (new connections) of the spec. */
 async function planFresh(docker: Docker, s: Spec): Promise<Plan> {
-  const link = new ClusterLink(s);
+  const link = new LazyKafkaConnection(s);
   try {
     return makePlan({ spec: s, seeds: [] }, await observe(s, { link, docker, options: OPTIONS }), OPTIONS);
   } finally {

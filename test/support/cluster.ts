@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { Kafka, logLevel } from 'kafkajs';
 import { demuxLogs } from '../../src/docker/client.js';
-import { propertyEnvName } from '../../src/docker/kafka-config.js';
+import { propertyEnvName } from '../../src/plan/kafka-node-config.js';
 import { DEFAULT_KAFKA_IMAGE } from '../../src/kafka/versions.js';
 
 /** The image the tests run (KAFKAFORM_TEST_IMAGE picks another version); scripts/test-env.sh makes it exist. */

@@ -1,12 +1,11 @@
 import type { LintCode } from '../../plan/lint-codes.js';
 import { hasErrors } from '../../plan/planner.js';
 import { renderPlanText } from '../../plan/render-text.js';
-import { renderReportText } from '../../plan/render-report.js';
+import { renderReportText } from '../render-report.js';
 import { ExitCode } from '../exit.js';
-import type { GlobalOptions } from '../main.js';
-import { observe } from '../../apply/observe.js';
+import type { GlobalOptions } from '../global-options.js';
+import { observe } from '../../apply/observe-docker-and-cluster.js';
 import { checkSavedPlan, readSavedPlan } from '../../apply/saved-plan.js';
-import { toSeedBatches } from '../../seed/materialise.js';
 import { converge, type PlanSource } from '../converge.js';
 import { openSession, type Session } from '../session.js';
 import { createStepPrinter } from '../steps.js';
@@ -93,7 +92,7 @@ async function runSavedApply(g: GlobalOptions, f: ApplyFlags, file: string): Pro
   const session = await openSession(g, saved.options);
   const source: PlanSource = async () => {
     const observed = await observe(session.spec, session.deps);
-    checkSavedPlan(saved, { spec: session.spec, seeds: toSeedBatches(session.seeds), observed, environment: g.environment ?? null });
+    checkSavedPlan(saved, { spec: session.spec, seeds: session.seeds, observed, environment: g.environment ?? null });
     return { observed, plan: saved.plan };
   };
   try {

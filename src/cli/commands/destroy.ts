@@ -1,5 +1,5 @@
 import { ErrorCodes, KafkaformError } from '../../errors.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { openSession, type Session } from '../session.js';
 import { planConfirmApply } from './apply.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ClusterLink } from '../../apply/link.js';
-import { observe } from '../../apply/observe.js';
+import { LazyKafkaConnection } from '../../kafka/lazy-connection.js';
+import { observe } from '../../apply/observe-docker-and-cluster.js';
 import { ErrorCodes, KafkaformError } from '../../errors.js';
 import { buildExport } from '../../export/build.js';
 import { renderExport, renderSplitExport } from '../../export/render.js';
@@ -9,7 +9,7 @@ import { loadSpec, parseSpec } from '../../spec/load.js';
 import type { Spec } from '../../spec/types.js';
 import { plural } from '../../words.js';
 import { ExitCode } from '../exit.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /** Flags of `kafkaform export`. */
 export interface ExportFlags {
@@ -32,7 +32,7 @@ export async function runExport(g: GlobalOptions, f: ExportFlags): Promise<numbe
   if (!project) {
     throw new KafkaformError(ErrorCodes.USAGE, 'export needs a project name', { hint: 'pass --project NAME: it owns the topics once the spec is applied' });
   }
-  const link = new ClusterLink(source, { debug: g.debug });
+  const link = new LazyKafkaConnection(source, { debug: g.debug });
   const started = Date.now();
   try {
     const observed = await observe(source, { link, scope: { topics: [], all: true } });

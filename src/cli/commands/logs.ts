@@ -4,7 +4,7 @@ import { containerStatus } from '../../docker/status.js';
 import { ErrorCodes, KafkaformError } from '../../errors.js';
 import { loadSpec } from '../../spec/load.js';
 import { suggest } from '../../spec/suggest.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /** Flags of `kafkaform logs`. */
 export interface LogsFlags {

@@ -1,7 +1,7 @@
 import { createDockerClient } from '../../docker/client.js';
 import { outputBootstrap } from '../../docker/status.js';
 import { loadSpec } from '../../spec/load.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { envLines, outputsOf, type Outputs } from '../outputs.js';
 
 /** Flags of `kafkaform output`. */

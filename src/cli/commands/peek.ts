@@ -1,9 +1,9 @@
-import { ClusterLink } from '../../apply/link.js';
+import { LazyKafkaConnection } from '../../kafka/lazy-connection.js';
 import { createDockerClient } from '../../docker/client.js';
-import { observeEngine } from '../../docker/observe.js';
+import { observeEngine } from '../../docker/observe-containers.js';
 import { PEEK_PAGE, peek, peekFooter } from '../../peek/peek.js';
 import { loadSpec } from '../../spec/load.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /** Flags of `kafkaform peek`. */
 export interface PeekFlags {
@@ -17,7 +17,7 @@ export interface PeekFlags {
 /** `kafkaform peek TOPIC`: reads from the beginning without a consumer group; Ctrl-C ends --follow cleanly. */
 export async function runPeek(g: GlobalOptions, topic: string, f: PeekFlags): Promise<number> {
   const spec = await loadSpec(g.file, process.env, { environment: g.environment });
-  const link = new ClusterLink(spec, { debug: g.debug });
+  const link = new LazyKafkaConnection(spec, { debug: g.debug });
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);

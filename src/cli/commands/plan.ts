@@ -5,7 +5,7 @@ import { hasErrors } from '../../plan/planner.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { ExitCode } from '../exit.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { openSession, observeAndPlan } from '../session.js';
 import { createProgress } from '../terminal.js';
 
@@ -33,7 +33,7 @@ export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
     throw new KafkaformError(ErrorCodes.USAGE, `unknown plan format "${format}"`, { hint: 'use --format text, json or markdown' });
   }
   // plan never produces: seed messages are checked and hashed, not kept.
-  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership }, false);
+  const session = await openSession(g, { allowDelete: f.allowDelete, reseed: f.reseed, allow: f.allow ?? [], noAdopt: f.noAdopt, takeOwnership: f.takeOwnership });
   const progress = createProgress({ quiet: format !== 'text', color: g.color });
   try {
     progress.update('observing Docker and the cluster');
@@ -48,7 +48,7 @@ export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
       if (format === 'text') process.stdout.write(`Saved the plan to ${f.out}. Apply exactly these actions with: kafkaform apply ${f.out}\n`);
     }
     // Warnings count like changes: a run that only warns still has something to look at.
-    if (f.detailedExitcode && (plan.actions.length > 0 || plan.diagnostics.length > 0)) return ExitCode.CHANGES;
+    if (f.detailedExitcode && (plan.actions.length > 0 || plan.diagnostics.some((d) => d.severity !== 'note'))) return ExitCode.CHANGES;
     return ExitCode.OK;
   } finally {
     progress.stop();

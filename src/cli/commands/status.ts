@@ -3,7 +3,7 @@ import { createDockerClient } from '../../docker/client.js';
 import { containerStatus, outputBootstrap } from '../../docker/status.js';
 import { loadSpec } from '../../spec/load.js';
 import { ExitCode } from '../exit.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /**
  * `kafkaform status`: the project's containers, their state, and the bootstrap servers. Exits 3

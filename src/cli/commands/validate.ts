@@ -1,12 +1,12 @@
 import { plural } from '../../words.js';
 import pc from 'picocolors';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 import { formatPos } from '../../errors.js';
 import { loadDesired } from '../session.js';
 
 /** `kafkaform validate`: loads the spec and its seed files offline; errors carry file:line:col. */
 export async function runValidate(g: GlobalOptions, o: { json: boolean }): Promise<number> {
-  const { spec, seeds } = await loadDesired(g.file, g.environment, g.env, false);
+  const { spec, seeds } = await loadDesired(g.file, g.environment, g.env);
   const messages = seeds.reduce((n, s) => n + s.count, 0);
   const nodes = spec.containers?.kafka?.nodes ?? 0;
   if (o.json) {

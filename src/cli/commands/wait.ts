@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { createDockerClient } from '../../docker/client.js';
-import { waitClusterReady } from '../../docker/readiness.js';
+import { kafkaNodeContainers } from '../../docker/container-readiness.js';
+import { waitClusterReady } from '../../kafka/readiness.js';
 import { containerStatus, outputBootstrap } from '../../docker/status.js';
 import { ErrorCodes, KafkaformError } from '../../errors.js';
 import { loadSpec } from '../../spec/load.js';
 import type { Spec } from '../../spec/types.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../global-options.js';
 
 /** Flags of `kafkaform wait`. */
 export interface WaitFlags {
@@ -30,11 +31,12 @@ export async function runWait(g: GlobalOptions, f: WaitFlags): Promise<number> {
   if (bootstrap.length === 0) {
     throw new KafkaformError(ErrorCodes.USAGE, 'the spec names no cluster to wait for', { hint: 'declare containers.kafka or cluster.bootstrapServers' });
   }
-  await waitClusterReady(docker, spec, {
+  await waitClusterReady(spec, {
     bootstrapServers: bootstrap,
     nodes: spec.containers?.kafka?.nodes ?? 1,
     timeoutMs: Math.max(0, deadline - Date.now()),
     onProgress: (m) => process.stderr.write(`${m}\n`),
+    containers: kafkaNodeContainers(docker, spec),
   });
   process.stdout.write(`${bootstrap.join(',')}\n`);
   return 0;

@@ -2,9 +2,9 @@
 // when topic/seed planning or rendering does) → plan.json and plan.txt in a directory per case.
 import type { Desired, PlanOptions } from '../../../src/plan/desired.js';
 import type { Observed } from '../../../src/plan/observed.js';
-import type { ContainerPart } from '../../../src/plan/planner.js';
+import type { ContainersPlan } from '../../../src/plan/containers.js';
 import {
-  batch,
+  seedDigest,
   cfg,
   cluster,
   desired,
@@ -25,7 +25,7 @@ export interface GoldenCase {
   desired: Desired;
   observed: Observed;
   options: PlanOptions;
-  containers?: ContainerPart;
+  containers?: ContainersPlan;
   /** Render plan.txt verbosely. */
   verbose?: boolean;
 }
@@ -69,14 +69,14 @@ const shopCluster = cluster({
 
 const noChanges = desired(
   spec({ topics: [topic('orders', { partitions: 6, replicationFactor: 3, config: { 'retention.ms': '604800000' } })], seeds: [seedSpec('orders', ['inline:0'])] }),
-  [batch('orders', 'inline:0', 'h1', 1)],
+  [seedDigest('orders', 'inline:0', 'h1', 1)],
 );
 
 /** The cases, each a directory under test/golden/plan. */
 export const cases: GoldenCase[] = [
   {
     name: 'fresh-cluster',
-    desired: desired(freshSpec, [batch('purchases', 'file:seeds/purchases.jsonl', 'h1', 1000), batch('purchases', 'inline:0', 'h2', 1)]),
+    desired: desired(freshSpec, [seedDigest('purchases', 'file:seeds/purchases.jsonl', 'h1', 1000), seedDigest('purchases', 'inline:0', 'h2', 1)]),
     observed: observed(null),
     options: options(),
     containers: {
@@ -89,7 +89,7 @@ export const cases: GoldenCase[] = [
   },
   {
     name: 'shop-changes',
-    desired: desired(shopSpec, [batch('purchases', 'file:seeds/purchases.jsonl', 'h1', 1234567), batch('orders', 'generate:load', 'h1', 500)]),
+    desired: desired(shopSpec, [seedDigest('purchases', 'file:seeds/purchases.jsonl', 'h1', 1234567), seedDigest('orders', 'generate:load', 'h1', 500)]),
     observed: observed(shopCluster),
     options: options({ allowDelete: true }),
     containers: {
@@ -104,7 +104,7 @@ export const cases: GoldenCase[] = [
   },
   {
     name: 'shop-changes-verbose',
-    desired: desired(shopSpec, [batch('purchases', 'file:seeds/purchases.jsonl', 'h1', 1234567), batch('orders', 'generate:load', 'h1', 500)]),
+    desired: desired(shopSpec, [seedDigest('purchases', 'file:seeds/purchases.jsonl', 'h1', 1234567), seedDigest('orders', 'generate:load', 'h1', 500)]),
     observed: observed(shopCluster),
     options: options({ allowDelete: true }),
     verbose: true,
@@ -122,7 +122,7 @@ export const cases: GoldenCase[] = [
         ],
         seeds: [seedSpec('ghost', ['inline:0'], 90), seedSpec('purchases', ['file:seeds/p.jsonl'], 95)],
       }),
-      [batch('ghost', 'inline:0'), batch('purchases', 'file:seeds/p.jsonl', 'edited', 20)],
+      [seedDigest('ghost', 'inline:0'), seedDigest('purchases', 'file:seeds/p.jsonl', 'edited', 20)],
     ),
     observed: observed(
       cluster({

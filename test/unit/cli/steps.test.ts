@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStepPrinter } from '../../../src/cli/steps.js';
-import { renderReportText } from '../../../src/plan/render-report.js';
+import { renderReportText } from '../../../src/cli/render-report.js';
 import { PLAN_FORMAT_VERSION, type Action, type ActionResult, type ApplyReport } from '../../../src/plan/types.js';
 
 const create = (topic: string): Action => ({ kind: 'topic.create', topic, partitions: 1, replicationFactor: 1, config: {}, reason: 'r' });

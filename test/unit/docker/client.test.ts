@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, fingerprintDiff, parseFingerprint } from '../../../src/docker/canonical.js';
+import { fingerprint, fingerprintDiff, parseFingerprint } from '../../../src/plan/container-fingerprint.js';
 import { demuxLogs, dockerError } from '../../../src/docker/client.js';
 import { assertPortsFree } from '../../../src/docker/ports.js';
 import { ErrorCodes, KafkaformError } from '../../../src/errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashOf } from '../../../src/docker/canonical.js';
+import { canonicalJson, hashOf } from '../../../src/plan/container-fingerprint.js';
 import {
   bootstrapServers,
   desiredContainers,
@@ -10,8 +10,8 @@ import {
   kafkaVolumeNode,
   LABELS,
   type DesiredContainer,
-} from '../../../src/docker/desired.js';
-import { envProperty, propertyEnvName } from '../../../src/docker/kafka-config.js';
+} from '../../../src/plan/desired-containers.js';
+import { envProperty, propertyEnvName } from '../../../src/plan/kafka-node-config.js';
 import { DESKTOP, LINUX, kafkaSpec, serviceSpec, specWith } from './spec-builder.js';
 
 /** Env of a desired container as a map. */

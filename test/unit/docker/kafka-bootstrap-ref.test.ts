@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaformError } from '../../../src/errors.js';
-import { desiredContainers, type DesiredContainer } from '../../../src/docker/desired.js';
+import { desiredContainers, type DesiredContainer } from '../../../src/plan/desired-containers.js';
 import { interpolate } from '../../../src/spec/interpolate.js';
 import { parseSpec } from '../../../src/spec/load.js';
 import { DESKTOP, LINUX, kafkaSpec, serviceSpec, specWith } from './spec-builder.js';

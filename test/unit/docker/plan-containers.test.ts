@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredContainers, LABELS, type DesiredContainer } from '../../../src/docker/desired.js';
+import { desiredContainers, LABELS, type DesiredContainer } from '../../../src/plan/desired-containers.js';
 import { planContainers } from '../../../src/plan/containers.js';
 import type { PlanOptions } from '../../../src/plan/desired.js';
 import type { ObservedContainer, ObservedDocker } from '../../../src/plan/observed.js';
@@ -31,6 +31,18 @@ const desired3 = desiredContainers(three, LINUX);
 const allRunning = (): ObservedContainer[] => desired3.map((d) => existing(d));
 
 describe('planContainers', () => {
+  it('shows what the container model noticed as notes at the service, which neither block nor count as changes', () => {
+    const web = serviceSpec('web', { ports: [{ host: 8080, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }] });
+    const spec = specWith('shop', null, [web]);
+    const d = desiredContainers(spec, LINUX)[0]!;
+    const { actions, diagnostics } = plan(spec, dockerWith({ containers: [existing(d)], images: [d.image] }));
+    expect(actions).toEqual([]);
+    expect(diagnostics).toEqual([
+      { code: 'P023', severity: 'note', message: "ports of web are ignored on host networking: the container's ports are the host's", at: web.pos, subject: 'shop-web' },
+    ]);
+  });
+
+
   it('is empty without a containers section or without Docker observed', () => {
     expect(plan(specWith('shop', null, [], { containers: null }), dockerWith())).toEqual({ actions: [], diagnostics: [] });
     expect(plan(three, null)).toEqual({ actions: [], diagnostics: [] });

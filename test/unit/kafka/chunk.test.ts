@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CREATE_RECORD_BUDGET, chunkByRecords } from '../../../src/kafka/execute.js';
+import { CREATE_RECORD_BUDGET, chunkByRecords } from '../../../src/kafka/topic-actions.js';
 
 // Large creates are split so that no CreateTopics/CreatePartitions request exceeds the KRaft controller's
 // cap on records per request (issue 8, item 9). Measured on the real rig: 11 topics x 1,000 partitions apply.

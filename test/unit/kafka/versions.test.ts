@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { kafkaNodeProperties } from '../../../src/docker/kafka-config.js';
+import { kafkaNodeProperties } from '../../../src/plan/kafka-node-config.js';
 import {
   compareKafkaVersions,
   controllerQuorumProperties,

@@ -1,6 +1,6 @@
 // State builders for planner tests: every field has a sensible default, tests state only what matters.
 import type { SourcePos } from '../../../src/errors.js';
-import type { Desired, PlanOptions, SeedBatch } from '../../../src/plan/desired.js';
+import type { Desired, PlanOptions, SeedDigest } from '../../../src/plan/desired.js';
 import type {
   ConfigSource,
   Observed,
@@ -97,12 +97,12 @@ export function seedSpec(topicName: string, entryIds: string[], line = 80): Seed
 }
 
 /** One materialised seed entry. */
-export function batch(topicName: string, entryId: string, hash = 'h1', count = 10): SeedBatch {
+export function seedDigest(topicName: string, entryId: string, hash = 'h1', count = 10): SeedDigest {
   return { topic: topicName, entryId, hash, count, source: entryId.replace(/^file:/, '') };
 }
 
-/** Desired state from a spec and its seed batches. */
-export function desired(s: Spec, seeds: SeedBatch[] = []): Desired {
+/** Desired state from a spec and its seed digests. */
+export function desired(s: Spec, seeds: SeedDigest[] = []): Desired {
   return { spec: s, seeds };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hasErrors, plan, planWithContainers } from '../../../src/plan/planner.js';
 import type { Action } from '../../../src/plan/types.js';
 import {
-  batch,
+  seedDigest,
   cluster,
   desired,
   kafkaContainers,
@@ -49,7 +49,7 @@ describe('ordering', () => {
       topics: ['grow', 'conf', 'rf', 'all', 'gone-b', 'gone-a'].map((n) => observedTopic(n, { brokers: [1, 2, 3] })),
       owners: { 'gone-a': 'shop', 'gone-b': 'shop' },
     });
-    const p = planWithContainers(desired(s, [batch('z-new', 's1'), batch('a-new', 's2')]), observed(c), options(), { actions: containerActions, diagnostics: [] });
+    const p = planWithContainers(desired(s, [seedDigest('z-new', 's1'), seedDigest('a-new', 's2')]), observed(c), options(), { actions: containerActions, diagnostics: [] });
     expect(labels(p.actions)).toEqual([
       'container.create shop-kafka-1',
       'cluster.wait',
@@ -85,7 +85,7 @@ describe('cluster not there yet', () => {
   const s = spec({ containers: kafkaContainers(1), topics: [topic('a'), topic('b', { replicationFactor: null })], seeds: [seedSpec('a', ['e'])] });
 
   it('plans every topic as a create and every seed as a produce, without errors', () => {
-    const p = plan(desired(s, [batch('a', 'e')]), observed(null), options());
+    const p = plan(desired(s, [seedDigest('a', 'e')]), observed(null), options());
     expect(labels(p.actions)).toEqual(['topic.create a', 'topic.create b', 'seed.produce a']);
     expect(p.actions[0]).toMatchObject({ reason: 'the cluster is created by this plan' });
     expect(p.diagnostics).toEqual([]);
@@ -103,7 +103,7 @@ describe('destroy', () => {
   it('keeps only the container removals: no topic or seed actions', () => {
     const s = spec({ containers: kafkaContainers(1), topics: [topic('new')], seeds: [seedSpec('new', ['e'])], allowDelete: true });
     const c = cluster({ topics: [observedTopic('gone')], owners: { gone: 'shop' } });
-    const p = planWithContainers(desired(s, [batch('new', 'e')]), observed(c), options({ destroy: true }), { actions: containerActions, diagnostics: [] });
+    const p = planWithContainers(desired(s, [seedDigest('new', 'e')]), observed(c), options({ destroy: true }), { actions: containerActions, diagnostics: [] });
     expect(labels(p.actions)).toEqual(['container.remove shop-old']);
     expect(p.summary).toEqual({ create: 0, change: 0, delete: 1 });
     expect(p.noops).toEqual([]);
@@ -125,7 +125,7 @@ describe('idempotence: a cluster built from the spec plans nothing', () => {
     {
       name: 'configs and seeds',
       spec: spec({ topics: [topic('a', { config: { 'cleanup.policy': 'compact', 'retention.ms': '1000' } })], seeds: [seedSpec('a', ['file:x', 'inline:0'])] }),
-      seeds: [batch('a', 'file:x', 'h1', 5), batch('a', 'inline:0', 'h2', 1)],
+      seeds: [seedDigest('a', 'file:x', 'h1', 5), seedDigest('a', 'inline:0', 'h2', 1)],
     },
     { name: 'broker defaults', spec: spec({ topics: [topic('a', { partitions: null, replicationFactor: null })] }), seeds: [] },
     { name: 'allowDelete with nothing to delete', spec: spec({ topics: [topic('a')], allowDelete: true }), seeds: [] },
@@ -143,7 +143,7 @@ describe('idempotence: a cluster built from the spec plans nothing', () => {
   it('applying the planned topic actions to the observed state converges', () => {
     // A from-scratch plan's creates, turned into observed topics, plan to nothing.
     const s = spec({ topics: [topic('a', { config: { 'retention.ms': '5' } }), topic('b', { partitions: 2 })], seeds: [seedSpec('a', ['e'])] });
-    const d = desired(s, [batch('a', 'e')]);
+    const d = desired(s, [seedDigest('a', 'e')]);
     const first = plan(d, observed(cluster({ brokerCount: 3 })), options());
     const created = first.actions.flatMap((a) =>
       a.kind === 'topic.create' ? [observedTopic(a.topic, { partitions: a.partitions ?? 1, rf: a.replicationFactor ?? 1, brokers: [1, 2, 3], overrides: a.config })] : [],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCount } from '../../../src/words.js';
-import { renderReportText } from '../../../src/plan/render-report.js';
+import { renderReportText } from '../../../src/cli/render-report.js';
 import { renderPlanText } from '../../../src/plan/render-text.js';
 import { summarize } from '../../../src/plan/summary.js';
 import { PLAN_FORMAT_VERSION, type Action, type ApplyReport, type Plan } from '../../../src/plan/types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/plan/planner.js';
-import { batch, cfg, cluster, desired, observed, observedTopic, options, seedSpec, spec, topic } from './builders.js';
+import { seedDigest, cfg, cluster, desired, observed, observedTopic, options, seedSpec, spec, topic } from './builders.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 1);
@@ -9,7 +9,7 @@ const NOW = Date.UTC(2026, 0, 1);
 function codes(config: Record<string, string>, entry: { largestMessageBytes?: number; oldestTimestampMs?: number | null }, liveConfig?: Record<string, string>) {
   const s = spec({ topics: [topic('t', { config })], seeds: [seedSpec('t', ['inline:a'])] });
   const live = liveConfig ? [observedTopic('t', { configs: Object.fromEntries(Object.entries(liveConfig).map(([k, v]) => [k, cfg(v, 'default')])) })] : [];
-  const p = plan(desired(s, [{ ...batch('t', 'inline:a'), ...entry }]), observed(cluster({ topics: live, owners: live.length ? { t: 'shop' } : {} })), options({ now: NOW }));
+  const p = plan(desired(s, [{ ...seedDigest('t', 'inline:a'), ...entry }]), observed(cluster({ topics: live, owners: live.length ? { t: 'shop' } : {} })), options({ now: NOW }));
   return p.diagnostics.map((d) => `${d.code} ${d.severity}`);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/plan/planner.js';
-import { batch, cluster, desired, observed, observedTopic, options, seedRecord, seedSpec, spec, topic } from './builders.js';
+import { seedDigest, cluster, desired, observed, observedTopic, options, seedRecord, seedSpec, spec, topic } from './builders.js';
 
 const s = spec({ topics: [topic('purchases')], seeds: [seedSpec('purchases', ['file:a', 'file:b'], 80)] });
 const existing = (records: ReturnType<typeof seedRecord>[]) => observed(cluster({ topics: [observedTopic('purchases')], owners: { purchases: 'shop' }, seeds: records }));
@@ -22,7 +22,7 @@ describe('seeds', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const p = plan(desired(s, [batch('purchases', 'file:a', 'h1', 1000)]), existing(c.records), options({ reseed: c.reseed }));
+      const p = plan(desired(s, [seedDigest('purchases', 'file:a', 'h1', 1000)]), existing(c.records), options({ reseed: c.reseed }));
       expect(p.actions).toEqual(
         c.produced.map((reason) => ({ kind: 'seed.produce', topic: 'purchases', entryId: 'file:a', hash: 'h1', count: 1000, source: 'a', reason })),
       );
@@ -37,25 +37,25 @@ describe('seeds', () => {
 
   it('keeps the spec order of entries within a topic and sorts topics by name', () => {
     const s2 = spec({ topics: [topic('b'), topic('a')], seeds: [seedSpec('a', ['x', 'y']), seedSpec('b', ['z'])] });
-    const p = plan(desired(s2, [batch('b', 'z'), batch('a', 'y'), batch('a', 'x')]), observed(cluster()), options());
+    const p = plan(desired(s2, [seedDigest('b', 'z'), seedDigest('a', 'y'), seedDigest('a', 'x')]), observed(cluster()), options());
     expect(p.actions.filter((a) => a.kind === 'seed.produce').map((a) => (a.kind === 'seed.produce' ? `${a.topic}/${a.entryId}` : ''))).toEqual(['a/y', 'a/x', 'b/z']);
   });
 
   it('seeds a topic that exists in the cluster without being declared', () => {
-    const p = plan(desired(spec({ seeds: [seedSpec('legacy', ['e'])] }), [batch('legacy', 'e')]), observed(cluster({ topics: [observedTopic('legacy')] })), options());
+    const p = plan(desired(spec({ seeds: [seedSpec('legacy', ['e'])] }), [seedDigest('legacy', 'e')]), observed(cluster({ topics: [observedTopic('legacy')] })), options());
     expect(p.actions.map((a) => a.kind)).toEqual(['seed.produce']);
     expect(p.diagnostics).toEqual([]);
   });
 
   it('reports a seed for an unknown topic once, at its seeds block', () => {
     const sp = spec({ seeds: [seedSpec('ghost', ['a', 'b'], 40)] });
-    const p = plan(desired(sp, [batch('ghost', 'a'), batch('ghost', 'b')]), observed(cluster()), options());
+    const p = plan(desired(sp, [seedDigest('ghost', 'a'), seedDigest('ghost', 'b')]), observed(cluster()), options());
     expect(p.actions).toEqual([]);
     expect(p.diagnostics).toEqual([expect.objectContaining({ code: 'P007', severity: 'error', subject: 'ghost', at: sp.seeds[0]?.pos })]);
   });
 
   it('refuses seeds aimed at an internal topic', () => {
-    const p = plan(desired(spec({ seeds: [seedSpec('__consumer_offsets', ['a'])] }), [batch('__consumer_offsets', 'a')]), observed(cluster({ topics: [observedTopic('__consumer_offsets')] })), options());
+    const p = plan(desired(spec({ seeds: [seedSpec('__consumer_offsets', ['a'])] }), [seedDigest('__consumer_offsets', 'a')]), observed(cluster({ topics: [observedTopic('__consumer_offsets')] })), options());
     expect(p.actions).toEqual([]);
     expect(p.diagnostics.map((d) => d.code)).toEqual(['P010']);
   });

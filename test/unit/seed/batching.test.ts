@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, KafkaformError } from '../../../src/errors.js';
 import { groupRequests, messageSize, planBatches } from '../../../src/seed/batching.js';
-import { partitionForKey } from '../../../src/kafka/record-batch.js';
+import { partitionForKey } from '../../../src/seed/partitioner.js';
 import type { SeedMessage } from '../../../src/seed/types.js';
 
 const msg = (key: string | null, value: string, partition: number | null = null): SeedMessage => ({

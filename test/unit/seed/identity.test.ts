@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../src/plan/planner.js';
 import type { SeedRecord } from '../../../src/plan/observed.js';
-import { materialiseSeeds, toSeedBatches } from '../../../src/seed/materialise.js';
+import { digestSeeds } from '../../../src/seed/digest.js';
 import { parseSpec } from '../../../src/spec/load.js';
 import { cluster, observed, observedTopic, options } from '../plan/builders.js';
 
@@ -11,7 +11,7 @@ function specOf(entries: string[]): string {
 }
 
 async function batches(entries: string[]) {
-  return toSeedBatches(await materialiseSeeds(parseSpec(specOf(entries), 'kafka.config.yaml')));
+  return digestSeeds(parseSpec(specOf(entries), 'kafka.config.yaml'));
 }
 
 /** Ledger records as if every batch had been produced. */
@@ -22,7 +22,7 @@ function ledger(bs: Awaited<ReturnType<typeof batches>>): SeedRecord[] {
 /** What a plan for `entries` produces after `before` was produced, and its warning codes. */
 async function after(before: string[], entries: string[], records?: SeedRecord[]) {
   const spec = parseSpec(specOf(entries), 'kafka.config.yaml');
-  const seeds = toSeedBatches(await materialiseSeeds(spec));
+  const seeds = await digestSeeds(spec);
   const o = observed(cluster({ topics: [observedTopic('t')], owners: { t: 'p' }, seeds: records ?? ledger(await batches(before)) }));
   const p = plan({ spec, seeds }, o, options());
   const produced = p.actions.filter((a) => a.kind === 'seed.produce').map((a) => seeds.findIndex((s) => a.kind === 'seed.produce' && s.entryId === a.entryId));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes, KafkaformError, formatPos } from '../../../src/errors.js';
-import { SEEDED_BASE_TIME_MS, materialiseSeeds, toSeedBatches } from '../../../src/seed/materialise.js';
+import { SEEDED_BASE_TIME_MS, digestSeeds, materialiseSeeds } from '../../../src/seed/digest.js';
 import type { MaterialisedSeed } from '../../../src/seed/types.js';
 import { SEED_FIXTURES, file, generated, inline, seedOf, specWith } from './build.js';
 
@@ -237,9 +237,10 @@ describe('compression and planner view', () => {
     await expect(materialiseSeeds(specWith([seedOf('t', [inline('0', 'x')], 'gzip')]))).resolves.toHaveLength(1);
   });
 
-  it('toSeedBatches keeps identity, hash, count and source only', async () => {
-    const seeds = await materialiseSeeds(specWith([seedOf('t', [inline('0', 'x'), file('lines.txt', 'text')])]));
-    expect(toSeedBatches(seeds)).toEqual([
+  it('digestSeeds keeps identity, hash, count, source and limits only, the same as reading every message', async () => {
+    const spec = specWith([seedOf('t', [inline('0', 'x'), file('lines.txt', 'text')])]);
+    const seeds = await materialiseSeeds(spec);
+    expect(await digestSeeds(spec)).toEqual([
       { topic: 't', entryId: 'inline:0', hash: seeds[0]!.hash, count: 1, source: 'inline', largestMessageBytes: expect.any(Number), oldestTimestampMs: null },
       { topic: 't', entryId: 'file:lines.txt', hash: seeds[1]!.hash, count: 3, source: 'lines.txt', largestMessageBytes: expect.any(Number), oldestTimestampMs: null },
     ]);

@@ -1,14 +1,13 @@
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32c, encodeRecordBatch, murmur2, partitionForKey, varintSize, writeVarint, zigzag } from '../../../src/kafka/record-batch.js';
+import { crc32c, encodeRecordBatch, varintSize, writeVarint, zigzag } from '../../../src/kafka/record-batch.js';
 import type { SeedMessage } from '../../../src/seed/types.js';
 
-// kafkajs' own decoder and hash functions are the independent reference for our encoder.
+// kafkajs' own decoder and checksum are the independent reference for our encoder.
 const require = createRequire(import.meta.url);
 const Decoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => unknown;
 const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (d: unknown) => Promise<DecodedBatch>;
-const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (b: Buffer) => number;
 const kafkajsCrc = require('kafkajs/src/protocol/recordBatch/crc32C') as (b: Buffer) => number;
 
 interface DecodedBatch {
@@ -75,7 +74,7 @@ describe('encodeRecordBatch', () => {
   });
 });
 
-describe('varints, CRC-32C and murmur2', () => {
+describe('varints and CRC-32C', () => {
   it('zigzag-encodes like Kafka, beyond 32 bits too', () => {
     const cases: [number, number[]][] = [
       [0, [0]],
@@ -109,12 +108,5 @@ describe('varints, CRC-32C and murmur2', () => {
       expect({ start, len, crc: crc32c(view) }).toEqual({ start, len, crc: kafkajsCrc(view) });
       expect(crc32c(memory, start, start + len)).toBe(kafkajsCrc(view));
     }
-  });
-
-  it('hashes keys like the Java client partitioner', () => {
-    for (const k of ['', 'a', 'ab', 'abc', 'abcd', 'user-1', 'ünïcödé key', 'x'.repeat(101)]) {
-      expect(murmur2(Buffer.from(k))).toBe(kafkajsMurmur2(Buffer.from(k)));
-    }
-    expect(partitionForKey(Buffer.from('user-1'), 3)).toBe((kafkajsMurmur2(Buffer.from('user-1')) & 0x7fffffff) % 3);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaformError } from '../../../src/errors.js';
-import { materialiseSeeds, toSeedBatches } from '../../../src/seed/materialise.js';
+import { digestSeeds, materialiseSeeds } from '../../../src/seed/digest.js';
+import { definitionHash } from '../../../src/seed/hash.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,12 +42,13 @@ describe('huge inputs', () => {
     expect(problems(spec(1_000_000))).toEqual([]);
   });
 
-  it('planning hashes and sizes generated seeds without keeping their messages', async () => {
+  it('planning digests generated seeds from their definition, without rendering a message', async () => {
     const spec = parseSpec(`${HEAD}topics: { t: {} }\nseed:\n  t:\n    generate:\n      - { id: g, count: 5000, key: "k{{seq}}", value: { id: "{{uuid}}", n: "{{seq}}" }, seed: 7 }\n`, 'kafka.config.yaml');
-    const planning = await materialiseSeeds(spec, { keepMessages: false });
+    const [digest] = await digestSeeds(spec);
+    const entry = spec.seeds[0]!.entries[0]!;
+    expect(digest).toEqual({ topic: 't', entryId: 'generate:g', hash: definitionHash(entry as Exclude<typeof entry, { kind: 'file' }>), count: 5000, source: 'generated' });
     const applying = await materialiseSeeds(spec);
-    expect(planning[0]!.messages).toEqual([]);
     expect(applying[0]!.messages).toHaveLength(5000);
-    expect(toSeedBatches(planning)).toEqual(toSeedBatches(applying));
+    expect(applying[0]).toMatchObject(digest!);
   });
 });

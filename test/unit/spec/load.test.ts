@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -424,10 +425,18 @@ describe('loadSpec: files', () => {
     expect(isKafkaformError(err) && err.message).toMatch(/is a directory/);
   });
 
-  it('loads the full fixture spec', async () => {
-    const spec = await loadSpec(join(fixtures, 'full/kafka.config.yaml'), { KAFKA_PASSWORD: 'x', UI_SECRET: 'y' });
-    expect(spec.project).toMatch(/^[a-z0-9]/);
-    expect(spec.topics.length + (spec.containers?.services.length ?? 0)).toBeGreaterThan(0);
+  it('loads the full fixture spec from its file: paths resolve against its directory, seed files are found', async () => {
+    // Every field's normalised value is asserted in 'normalises the full fixture' above; this checks what reading
+    // from disk adds: the file's absolute path, bind mounts resolved against the spec's directory (not the
+    // working directory), and seed file paths kept relative to it, both files present.
+    const dir = join(fixtures, 'full');
+    const spec = await loadSpec(join(dir, 'kafka.config.yaml'), { KAFKA_PASSWORD: 'x', UI_SECRET: 'y' });
+    expect(spec.file).toBe(join(dir, 'kafka.config.yaml'));
+    expect(spec.containers?.services.map((s) => s.volumes.map((v) => `${v.kind}:${v.source}`))).toEqual([[`volume:ui-data`, `bind:${join(dir, 'local')}`, 'bind:/tmp'], []]);
+    const files = spec.seeds[0]!.entries.flatMap((e) => (e.kind === 'file' ? [`${e.id} ${e.path} ${e.format}`] : []));
+    expect(files).toEqual(['file:seeds/purchases.jsonl seeds/purchases.jsonl jsonl', 'file:notes seeds/notes.txt text']);
+    expect(existsSync(join(dir, 'seeds/purchases.jsonl')) && existsSync(join(dir, 'seeds/notes.txt'))).toBe(true);
+    expect(spec.cluster.sasl?.password).toBe('x');
   });
 
   it("loads the repository's example kafka.config.yaml as the README describes it", async () => {

@@ -2,8 +2,6 @@ import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { ObservedEngine } from '../plan/observed.js';
 import type {
-  Action,
-  ClusterWaitAction,
   ContainerCreateAction,
   ContainerRecreateAction,
   ContainerRemoveAction,
@@ -11,10 +9,11 @@ import type {
 } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { containerFailed, dockerError, statusOf } from './client.js';
-import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from './desired.js';
+import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from '../plan/desired-containers.js';
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from './images.js';
 import { assertPortsFree } from './ports.js';
-import { DEFAULT_READY_TIMEOUT_MS, waitClusterReady, waitContainerReady } from './readiness.js';
+import { DEFAULT_READY_TIMEOUT_MS, waitClusterReady } from '../kafka/readiness.js';
+import { kafkaNodeContainers, waitContainerReady } from './container-readiness.js';
 import { ensureNetwork, ensureVolumes, inspectContainer, removeIdleNetworks, removeVolumes, stopAndRemove } from './resources.js';
 
 /** What container executors need: the engine, the spec the plan was made from, and where progress goes. */
@@ -30,34 +29,11 @@ export interface ContainerExecContext {
   pullTimeoutMs?: number;
 }
 
-/** The actions these executors carry out. */
-export type ContainerAction = ContainerCreateAction | ContainerStartAction | ContainerRecreateAction | ContainerRemoveAction | ClusterWaitAction;
-
-/** True for the action kinds executeContainerAction handles. */
-export function isContainerAction(action: Action): action is ContainerAction {
-  return action.kind.startsWith('container.') || action.kind === 'cluster.wait';
-}
+/** The actions these executors carry out (each executor is safe to repeat: it first looks at what exists). */
+export type ContainerAction = ContainerCreateAction | ContainerStartAction | ContainerRecreateAction | ContainerRemoveAction;
 
 /** Seconds Kafka gets for a controlled shutdown before a rolling restart replaces it. */
 const KAFKA_STOP_SECONDS = 30;
-
-/** Executors keyed by action kind. Each is safe to repeat: it first looks at what exists. */
-export const containerExecutors: { [K in ContainerAction['kind']]: (action: Extract<ContainerAction, { kind: K }>, ctx: ContainerExecContext) => Promise<void> } = {
-  'container.create': executeCreate,
-  'container.start': executeStart,
-  'container.recreate': executeRecreate,
-  'container.remove': executeRemove,
-  'cluster.wait': executeClusterWait,
-};
-
-/** Executes one container.* or cluster.wait action; any failure is a KafkaformError. */
-export async function executeContainerAction(action: Action, ctx: ContainerExecContext): Promise<void> {
-  if (!isContainerAction(action)) {
-    throw new KafkaformError(ErrorCodes.INTERNAL, `executeContainerAction cannot execute ${action.kind}; this is a bug, please report it`);
-  }
-  const run = containerExecutors[action.kind] as (a: ContainerAction, c: ContainerExecContext) => Promise<void>;
-  await run(action, ctx);
-}
 
 function progress(ctx: ContainerExecContext): (message: string) => void {
   return ctx.onProgress ?? (() => undefined);
@@ -78,7 +54,8 @@ function assertOwned(ctx: ContainerExecContext, info: Docker.ContainerInspectInf
   }
 }
 
-async function executeCreate(action: ContainerCreateAction, ctx: ContainerExecContext): Promise<void> {
+/** Executes container.create; a container already there (ours) is started or replaced as its config says. */
+export async function executeContainerCreate(action: ContainerCreateAction, ctx: ContainerExecContext): Promise<void> {
   const d = desiredFor(ctx, action.name);
   const existing = await inspectContainer(ctx.docker, d.name);
   if (existing) {
@@ -93,7 +70,8 @@ async function executeCreate(action: ContainerCreateAction, ctx: ContainerExecCo
   await createAndStart(ctx, d);
 }
 
-async function executeStart(action: ContainerStartAction, ctx: ContainerExecContext): Promise<void> {
+/** Executes container.start; a container gone meanwhile is created. */
+export async function executeContainerStart(action: ContainerStartAction, ctx: ContainerExecContext): Promise<void> {
   const d = desiredFor(ctx, action.name);
   const existing = await inspectContainer(ctx.docker, d.name);
   if (!existing) return createAndStart(ctx, d);
@@ -105,7 +83,7 @@ async function executeStart(action: ContainerStartAction, ctx: ContainerExecCont
  * Replaces a container: the image is made present before the old one goes, so a missing image leaves it running.
  * A Kafka node then waits until the whole cluster is ready again, so the next node's restart never costs the quorum.
  */
-async function executeRecreate(action: ContainerRecreateAction, ctx: ContainerExecContext): Promise<void> {
+export async function executeContainerRecreate(action: ContainerRecreateAction, ctx: ContainerExecContext): Promise<void> {
   const d = desiredFor(ctx, action.name);
   const existing = await inspectContainer(ctx.docker, d.name);
   if (existing) {
@@ -123,7 +101,8 @@ async function replace(ctx: ContainerExecContext, d: DesiredContainer): Promise<
   await createAndStart(ctx, d);
 }
 
-async function executeRemove(action: ContainerRemoveAction, ctx: ContainerExecContext): Promise<void> {
+/** Executes container.remove, with the volumes it names; a container already gone is a no-op. */
+export async function executeContainerRemove(action: ContainerRemoveAction, ctx: ContainerExecContext): Promise<void> {
   const existing = await inspectContainer(ctx.docker, action.name);
   if (existing) {
     assertOwned(ctx, existing, action.name);
@@ -139,23 +118,16 @@ async function executeRemove(action: ContainerRemoveAction, ctx: ContainerExecCo
   await removeIdleNetworks(ctx.docker, ctx.spec.project);
 }
 
-async function executeClusterWait(action: ClusterWaitAction, ctx: ContainerExecContext): Promise<void> {
-  await waitClusterReady(ctx.docker, ctx.spec, {
-    bootstrapServers: action.bootstrapServers,
-    nodes: action.nodes,
-    timeoutMs: ctx.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-    onProgress: progress(ctx),
-  });
-}
-
+/** Waits until the declared Kafka cluster is ready (a rolling restart's next node, or a dependency on Kafka). */
 async function waitCluster(ctx: ContainerExecContext): Promise<void> {
   const kafka = ctx.spec.containers?.kafka;
   if (!kafka) return;
-  await waitClusterReady(ctx.docker, ctx.spec, {
+  await waitClusterReady(ctx.spec, {
     bootstrapServers: bootstrapServers(ctx.spec, ctx.engine),
     nodes: kafka.nodes,
     timeoutMs: ctx.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     onProgress: progress(ctx),
+    containers: kafkaNodeContainers(ctx.docker, ctx.spec),
   });
 }
 

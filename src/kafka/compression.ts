@@ -1,3 +1,7 @@
+// Record-batch compression: the codec attribute values (fixed by the Kafka protocol) and the compressors
+// behind them. gzip is Node's; the others come from codecs registered with kafkajs (its public
+// CompressionCodecs), so this lives with the Kafka client, in src/kafka/.
+
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { createRequire } from 'node:module';

@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
 import { createDockerClient } from '../docker/client.js';
-import { kafkaNodeName } from '../docker/desired.js';
-import { observeDocker } from '../docker/observe.js';
+import { kafkaNodeName } from '../plan/desired-containers.js';
+import { observeDocker } from '../docker/observe-containers.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { observeCluster, type ObserveScope } from '../kafka/observe.js';
+import { observeCluster, type ObserveScope } from '../kafka/observe-cluster.js';
 import { observeUsage } from '../kafka/usage.js';
 import { fenceSeedTransactions } from '../seed/fence.js';
 import { stakeTopics } from '../plan/lint.js';
@@ -12,12 +12,12 @@ import type { PlanOptions } from '../plan/desired.js';
 import type { Observed, ObservedCluster, ObservedDocker } from '../plan/observed.js';
 import { isCatalogued } from '../spec/topic-configs.js';
 import type { Spec } from '../spec/types.js';
-import type { ClusterLink } from './link.js';
+import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
 
 /** What observe needs besides the spec. */
 export interface ObserveDeps {
   /** The Kafka connection holder of this run; observe tells it the Docker engine (derived bootstrap addresses). */
-  link: ClusterLink;
+  link: LazyKafkaConnection;
   /** A Docker client, or a factory called only when the spec declares containers; the environment's engine otherwise. */
   docker?: Docker | (() => Docker);
   /** The run's plan options; they decide which container actions would be planned (default: none set). */

@@ -1,9 +1,9 @@
 import pc from 'picocolors';
-import { describeAction, describeDetails } from './render-action.js';
+import { describeAction, describeDetails } from '../plan/render-action.js';
 import { plural } from '../words.js';
-import { paint, renderActions, type Colors, type RenderOptions } from './render-text.js';
-import { countAdopts, SUMMARY_BUCKET } from './summary.js';
-import type { Action, ActionResult, ApplyReport } from './types.js';
+import { paint, renderActions, type Colors, type RenderOptions } from '../plan/render-text.js';
+import { countAdopts, SUMMARY_BUCKET } from '../plan/summary.js';
+import type { Action, ActionResult, ApplyReport } from '../plan/types.js';
 
 /**
  * The human view of an apply report: what was applied (✓, unless `stepsShown`), what failed (✗ with its error and fix), what was

@@ -4,18 +4,20 @@ import type { KafkaConnection } from '../kafka/client.js';
 import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
 import { STATE_TOPIC, ensureStateTopic, readProjectLedger, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
-import type { Spec } from '../spec/types.js';
-import { codecOf, compressionUnavailable } from './compression.js';
-import { groupRequests, planBatches, type BatchPlan } from './batching.js';
-import { encodeRecordBatch } from '../kafka/record-batch.js';
-import { SeedTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/transaction.js';
-import type { MaterialisedSeed, SeedMessage } from './types.js';
+import type { SeedDigest } from '../plan/desired.js';
+import type { SeedSpec, Spec } from '../spec/types.js';
+import { codecOf, compressionUnavailable } from '../kafka/compression.js';
+import { groupRequests, planBatches, startCarry, type BatchPlan } from './batching.js';
+import { compressionOf, entryMessages } from './digest.js';
+import { encodeRecordBatch, type BatchWriter } from '../kafka/record-batch.js';
+import { RecordBatchTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/record-batch-transaction.js';
+import type { SeedMessage } from './types.js';
 
-/** What the seed executor needs besides the action: the connection and the seeds materialised before apply. */
-export interface SeedExecuteContext {
+/** What the seed producer needs besides the action: the connection, the spec (its sources are read again) and the digests planned from. */
+export interface SeedProduceContext {
   conn: KafkaConnection;
   spec: Spec;
-  seeds: MaterialisedSeed[];
+  seeds: SeedDigest[];
   /** Progress lines such as "purchases file:seeds/p.jsonl: 5000/100000 messages"; a throw aborts the entry. */
   onProgress?: (msg: string) => void;
 }
@@ -44,17 +46,17 @@ export function seedTransactionalId(project: string, topic: string): string {
  * On any failure the transaction is aborted, so read_committed consumers see none of the entry and no
  * ledger record exists; the next apply produces it again, without duplicates. Safe to repeat.
  */
-export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedExecuteContext): Promise<void> {
+export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedProduceContext): Promise<void> {
   const seed = ctx.seeds.find((s) => s.topic === action.topic && s.entryId === action.entryId);
   if (!seed) {
-    throw new KafkaformError(ErrorCodes.INTERNAL, `seed entry ${action.entryId} of topic ${action.topic} is planned but was not materialised`);
+    throw new KafkaformError(ErrorCodes.INTERNAL, `seed entry ${action.entryId} of topic ${action.topic} is planned but was not digested`);
   }
   if (seed.hash !== action.hash || seed.count !== action.count) {
     throw new KafkaformError(ErrorCodes.APPLY_FAILED, `seed entry ${action.entryId} of topic ${action.topic} changed since the plan was made`, {
       hint: 'run `kafkaform plan` again and apply the new plan',
     });
   }
-  const unavailable = compressionUnavailable(seed.compression);
+  const unavailable = compressionUnavailable(compressionOf(ctx.spec, seed.topic));
   if (unavailable) throw new KafkaformError(ErrorCodes.SEED_INVALID, unavailable, { hint: 'use compression: gzip or none' });
 
   await ensureStateTopic(ctx.conn);
@@ -92,11 +94,11 @@ const RETRIABLE_ENTRY = new Set([
 ]);
 
 /** One transactional attempt of an entry; `refresh` reloads the metadata first (leaders moved). */
-async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refresh: boolean): Promise<void> {
+async function produceOnce(seed: SeedDigest, ctx: SeedProduceContext, refresh: boolean): Promise<void> {
   const { conn } = ctx;
-  let txn: SeedTransaction;
+  let txn: RecordBatchTransaction;
   try {
-    txn = await SeedTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
+    txn = await RecordBatchTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
       transactionTimeoutMs: SEED_TRANSACTION_TIMEOUT_MS,
       refresh,
     });
@@ -120,11 +122,8 @@ async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refr
   let ends: PartitionEnd[];
   try {
     const partition = statePartition(ctx.spec.project, txn.partitions(STATE_TOPIC).length);
-    const plan = schedule(txn, seed, ledgerMessage(ctx.spec.project, seed, partition), batchLimit(ctx.spec, seed.topic));
-    // AddPartitionsToTxn must be answered before the first Produce, not before the first batch is encoded.
-    const registered = txn.addPartitions(plan.registered);
-    registered.catch(() => undefined); // awaited in send(); this only keeps an early encode failure from leaving it unhandled
-    ends = await send(txn, seed, plan.requests, registered, (acked) => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`));
+    const progress = (acked: number): void => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`);
+    ends = await produceEntry(txn, ctx.spec, seed, ledgerMessage(ctx.spec.project, seed, partition), batchLimit(ctx.spec, seed.topic), progress);
     await txn.end(true);
   } catch (err) {
     // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
@@ -155,7 +154,7 @@ async function produceOnce(seed: MaterialisedSeed, ctx: SeedExecuteContext, refr
 }
 
 /** True when the ledger (read to its settled end) records this entry with its hash: another apply committed it, or our commit did despite the error. */
-async function recordedMeanwhile(seed: MaterialisedSeed, ctx: SeedExecuteContext): Promise<boolean> {
+async function recordedMeanwhile(seed: SeedDigest, ctx: SeedProduceContext): Promise<boolean> {
   try {
     const ledger = await readProjectLedger(ctx.conn, ctx.spec.project, { onProgress: ctx.onProgress });
     if (!ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) return false;
@@ -170,7 +169,7 @@ async function recordedMeanwhile(seed: MaterialisedSeed, ctx: SeedExecuteContext
 const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING', 'INVALID_TXN_STATE']);
 
 /** CONCURRENT_APPLY: another apply of the project took over this entry's transaction; nothing of ours was committed. */
-function fenced(project: string, seed: MaterialisedSeed, cause: unknown): KafkaformError {
+function fenced(project: string, seed: SeedDigest, cause: unknown): KafkaformError {
   return new KafkaformError(
     ErrorCodes.CONCURRENT_APPLY,
     `seed entry ${seed.entryId} of topic ${seed.topic}: another apply of project ${project} running at the same time fenced this run's transaction (${kafkaErrorName(cause)}); nothing of this entry was committed by this run`,
@@ -187,7 +186,7 @@ function topicMissing(topic: string, cause?: unknown): KafkaformError {
 }
 
 /** The ledger record as a message for the project's state partition. */
-function ledgerMessage(project: string, seed: MaterialisedSeed, partition: number): SeedMessage {
+function ledgerMessage(project: string, seed: SeedDigest, partition: number): SeedMessage {
   const rec = seedRecordMessage(seedRecord({ project, topic: seed.topic, entryId: seed.entryId, hash: seed.hash, count: seed.count }));
   return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition, timestamp: null };
 }
@@ -204,93 +203,111 @@ interface SendBatch extends BatchPlan {
   source: SeedMessage[];
 }
 
-/** One Produce request: its leader and at most one batch per partition. */
-interface RequestPlan {
-  leader: number;
-  batches: SendBatch[];
-}
-
-/** The Produce requests of an entry (see planBatches); the ledger record rides in the last one. */
-function schedule(
-  txn: SeedTransaction,
-  seed: MaterialisedSeed,
+/**
+ * Produces an entry window by window (see entryMessages), so memory holds one window and the requests in
+ * flight, not the entry. Partitions are added to the transaction before the first batch sent to them; the
+ * ledger record goes last. Returns the offset after the last record written to each partition.
+ */
+async function produceEntry(
+  txn: RecordBatchTransaction,
+  spec: Spec,
+  seed: SeedDigest,
   ledger: SeedMessage,
   maxBytes: number,
-): { requests: RequestPlan[]; registered: { topic: string; partitions: number[] }[] } {
+  progress: (acked: number) => void,
+): Promise<PartitionEnd[]> {
   const meta = txn.partitions(seed.topic);
   if (meta.length === 0) throw topicMissing(seed.topic);
   const leaders = new Map(meta.map((p) => [p.partitionId, p.leader]));
   const available = meta.filter((p) => p.leader >= 0).map((p) => p.partitionId).sort((a, b) => a - b);
-  const lists = planBatches(
-    seed.messages,
-    { count: meta.length, available, stickyStart: Math.floor(Math.random() * Math.max(1, available.length)) },
-    { maxBytes, maxMessages: BATCH_MAX_MESSAGES },
-    seed.entryId,
-  );
-  const requests: RequestPlan[] = groupRequests(lists, (p) => leaders.get(p) ?? -1).map((r) => ({
-    leader: r.leader,
-    batches: r.batches.map((b) => ({ ...b, topic: seed.topic, source: seed.messages })),
-  }));
+  const layout = { count: meta.length, available, stickyStart: Math.floor(Math.random() * Math.max(1, available.length)) };
+  const carry = startCarry(layout);
+  const limits = { maxBytes, maxMessages: BATCH_MAX_MESSAGES };
+  const sender = new Sender(txn, compressionOf(spec, seed.topic), seed.topic, progress);
   const statePart = ledger.partition ?? 0;
+  const registered = new Set<number>();
+  let stateRegistered = false;
+  const register = async (partitions: number[]): Promise<void> => {
+    const topics = partitions.length > 0 ? [{ topic: seed.topic, partitions }] : [];
+    if (!stateRegistered) topics.push({ topic: STATE_TOPIC, partitions: [statePart] });
+    if (topics.length === 0) return;
+    await txn.addPartitions(topics);
+    stateRegistered = true;
+    for (const p of partitions) registered.add(p);
+  };
+  for await (const window of entryMessages(spec, seed)) {
+    const lists = planBatches(window, layout, limits, seed.entryId, carry);
+    // AddPartitionsToTxn must be answered before the first Produce to a partition.
+    await register(lists.flatMap((l, p) => (l.length > 0 && !registered.has(p) ? [p] : [])));
+    for (const r of groupRequests(lists, (p) => leaders.get(p) ?? -1)) {
+      await sender.send(
+        r.leader,
+        r.batches.map((b) => ({ ...b, topic: seed.topic, source: window })),
+      );
+    }
+  }
+  await register([]);
   const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === statePart)?.leader ?? -1;
-  const ledgerBatch: SendBatch = { topic: STATE_TOPIC, partition: statePart, source: [ledger], indices: [0], baseSequence: 0 };
-  const last = requests[requests.length - 1];
-  if (last && last.leader === stateLeader) last.batches.push(ledgerBatch);
-  else requests.push({ leader: stateLeader, batches: [ledgerBatch] });
-  const used = lists.flatMap((l, p) => (l.length > 0 ? [p] : []));
-  const registered = [{ topic: STATE_TOPIC, partitions: [statePart] }];
-  if (used.length > 0) registered.unshift({ topic: seed.topic, partitions: used });
-  return { requests, registered };
+  await sender.send(stateLeader, [{ topic: STATE_TOPIC, partition: statePart, source: [ledger], indices: [0], baseSequence: 0 }]);
+  return sender.finish();
 }
 
 /**
- * Sends the requests in order, up to IN_FLIGHT at once, reporting acknowledged seed messages; stops at the
- * first failure. Nothing is sent before `registered` (the AddPartitionsToTxn call) has succeeded. Returns the offset after the last record written to each partition.
+ * Encodes and sends Produce requests in order, up to IN_FLIGHT at once, reporting acknowledged seed
+ * messages; after the first failure, send and finish throw it.
  */
-async function send(
-  txn: SeedTransaction,
-  seed: MaterialisedSeed,
-  requests: RequestPlan[],
-  registered: Promise<void>,
-  progress: (acked: number) => void,
-): Promise<PartitionEnd[]> {
-  const writer = { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true };
-  const { codec, compress } = codecOf(seed.compression);
-  const inflight: Promise<void>[] = [];
-  let failure: { error: unknown } | null = null;
-  let acked = 0;
-  let ready = false;
-  const ends = new Map<string, PartitionEnd>();
-  for (const req of requests) {
-    if (failure) break;
+class Sender {
+  private readonly inflight: Promise<void>[] = [];
+  private failure: { error: unknown } | null = null;
+  private acked = 0;
+  private readonly ends = new Map<string, PartitionEnd>();
+  private readonly writer: BatchWriter;
+  private readonly codec: ReturnType<typeof codecOf>;
+
+  constructor(
+    private readonly txn: RecordBatchTransaction,
+    compression: SeedSpec['compression'],
+    private readonly topic: string,
+    private readonly progress: (acked: number) => void,
+  ) {
+    this.writer = { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true };
+    this.codec = codecOf(compression);
+  }
+
+  /** Encodes one request's batches and sends it; waits while IN_FLIGHT requests are unanswered. */
+  async send(leader: number, sends: SendBatch[]): Promise<void> {
+    if (this.failure) throw this.failure.error;
     const batches: PartitionBatch[] = [];
-    for (const b of req.batches) {
-      const records = await encodeRecordBatch(b.source, b.indices, writer, b.baseSequence, codec, compress);
+    for (const b of sends) {
+      const records = await encodeRecordBatch(b.source, b.indices, this.writer, b.baseSequence, this.codec.codec, this.codec.compress);
       batches.push({ topic: b.topic, partition: b.partition, records, messages: b.indices.length });
     }
-    if (!ready) {
-      await registered;
-      ready = true;
-    }
-    const seedMessages = req.batches.filter((b) => b.topic === seed.topic).reduce((n, b) => n + b.indices.length, 0);
-    inflight.push(
-      txn.produce(req.leader, batches).then(
-        (written) => {
-          for (const e of written) ends.set(`${e.topic}\u0000${e.partition}`, e);
-          acked += seedMessages;
-          // After a failure the entry is being aborted: reporting more progress would mislead.
-          if (seedMessages > 0 && !failure) progress(acked);
-        },
-        (error: unknown) => {
-          failure ??= { error };
-        },
-      ).catch((error: unknown) => {
-        failure ??= { error };
-      }),
+    const seedMessages = sends.filter((b) => b.topic === this.topic).reduce((n, b) => n + b.indices.length, 0);
+    this.inflight.push(
+      this.txn
+        .produce(leader, batches)
+        .then(
+          (written) => {
+            for (const e of written) this.ends.set(`${e.topic}\u0000${e.partition}`, e);
+            this.acked += seedMessages;
+            // After a failure the entry is being aborted: reporting more progress would mislead.
+            if (seedMessages > 0 && !this.failure) this.progress(this.acked);
+          },
+          (error: unknown) => {
+            this.failure ??= { error };
+          },
+        )
+        .catch((error: unknown) => {
+          this.failure ??= { error };
+        }),
     );
-    if (inflight.length >= IN_FLIGHT) await inflight.shift();
+    if (this.inflight.length >= IN_FLIGHT) await this.inflight.shift();
   }
-  await Promise.all(inflight);
-  if (failure) throw (failure as { error: unknown }).error;
-  return [...ends.values()];
+
+  /** Waits for every request; the offsets after the last record written to each partition. */
+  async finish(): Promise<PartitionEnd[]> {
+    await Promise.all(this.inflight);
+    if (this.failure) throw this.failure.error;
+    return [...this.ends.values()];
+  }
 }

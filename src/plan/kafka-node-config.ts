@@ -1,5 +1,5 @@
 import type { KafkaClusterSpec, NetworkMode } from '../spec/types.js';
-import type { ObservedEngine } from '../plan/observed.js';
+import type { ObservedEngine } from './observed.js';
 import { controllerQuorumProperties, imageKafkaVersion, internalTopicProperties, NEWEST_TESTED_VERSION } from '../kafka/versions.js';
 
 /** A network mode after `auto` was decided for an engine. */

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { createKafkaConnection } from '../kafka/client.js';
+import type { ClusterWaitAction } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
-import { containerFailed, dockerError, statusOf } from './client.js';
-import { kafkaNodeName, LABELS } from './desired.js';
+import { createKafkaConnection } from './client.js';
+
+// Kafka readiness: a cluster is ready when each bootstrap address answers and lists every node. The containers
+// behind it (when kafkaform runs them) are the Docker edge's business, passed in as KafkaNodeContainers.
 
 /** Default bound on waiting for a cluster or a container to become ready. */
 export const DEFAULT_READY_TIMEOUT_MS = 90_000;
@@ -17,6 +18,18 @@ export interface ClusterWait {
   nodes: number;
   timeoutMs: number;
   onProgress: (message: string) => void;
+  /** The cluster's node containers when kafkaform runs them: checked on every poll, blamed at the deadline. */
+  containers?: KafkaNodeContainers;
+}
+
+/** The containers of a cluster's nodes, as the readiness wait needs them (implemented by the Docker edge). */
+export interface KafkaNodeContainers {
+  /** Declared node container names in node order (node i+1 at index i); empty when the spec declares no Kafka. */
+  names: string[];
+  /** Throws CONTAINER_FAILED (with the node's logs) when a declared node container is missing or stopped. */
+  assertRunning: () => Promise<void>;
+  /** The error for a node container that did not become ready, carrying its logs. */
+  failed: (name: string, what: string, details: Record<string, unknown>) => Promise<KafkaformError>;
 }
 
 /**
@@ -24,16 +37,16 @@ export interface ClusterWait {
  * address) and describeCluster lists all `nodes` nodes (ids 1..nodes when the spec declares the nodes).
  * Asking through each node, not just any, matters after a restart: the others may still list a node the
  * controller has not fenced yet while it is not serving.
- * A declared node container that is missing or exited fails at once with its logs (CONTAINER_FAILED).
+ * A declared node container (wait.containers) that is missing or exited fails at once with its logs (CONTAINER_FAILED).
  */
-export async function waitClusterReady(docker: Docker, spec: Spec, wait: ClusterWait): Promise<void> {
-  const declared = spec.containers?.kafka ? Array.from({ length: spec.containers.kafka.nodes }, (_, i) => kafkaNodeName(spec.project, i + 1)) : [];
+export async function waitClusterReady(spec: Spec, wait: ClusterWait): Promise<void> {
+  const declared = wait.containers?.names ?? [];
   const expectIds = declared.length > 0 ? declared.map((_, i) => i + 1) : null;
   const deadline = Date.now() + wait.timeoutMs;
   let last = 'no answer yet';
   let reported = '';
   for (;;) {
-    await assertNodesRunning(docker, spec, declared);
+    await wait.containers?.assertRunning();
     const answers = await Promise.all(wait.bootstrapServers.map((addr) => askNode(spec, addr)));
     const seen = answers.map((a) => (typeof a === 'string' ? null : a));
     const ready = seen.every((ids) => ids !== null && (expectIds ? expectIds.every((id) => ids.includes(id)) : ids.length >= wait.nodes));
@@ -52,13 +65,33 @@ export async function waitClusterReady(docker: Docker, spec: Spec, wait: Cluster
     if (Date.now() >= deadline) {
       const laggard = declared[answers.findIndex((a) => typeof a === 'string' || (expectIds !== null && !expectIds.every((id) => a.includes(id))))] ?? declared[0];
       const what = `did not become ready within ${Math.round(wait.timeoutMs / 1000)} s (last: ${last})`;
-      if (laggard) throw await containerFailed(docker, laggard, `(Kafka node) ${what}`, { bootstrapServers: wait.bootstrapServers });
+      if (laggard && wait.containers) throw await wait.containers.failed(laggard, `(Kafka node) ${what}`, { bootstrapServers: wait.bootstrapServers });
       throw new KafkaformError(ErrorCodes.CLUSTER_NOT_READY, `the Kafka cluster at ${wait.bootstrapServers.join(', ')} ${what}`, {
         details: { bootstrapServers: wait.bootstrapServers },
       });
     }
     await sleep(POLL_MS);
   }
+}
+
+/** What the cluster.wait executor needs: the spec, the node containers when kafkaform runs them, and a bound. */
+export interface ClusterWaitContext {
+  spec: Spec;
+  containers?: KafkaNodeContainers;
+  /** Bound on the wait; default DEFAULT_READY_TIMEOUT_MS. */
+  readyTimeoutMs?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** Executes cluster.wait: a Kafka action (the cluster answers), whatever started the nodes; safe to repeat. */
+export async function executeClusterWait(action: ClusterWaitAction, ctx: ClusterWaitContext): Promise<void> {
+  await waitClusterReady(ctx.spec, {
+    bootstrapServers: action.bootstrapServers,
+    nodes: action.nodes,
+    timeoutMs: ctx.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    onProgress: ctx.onProgress ?? (() => undefined),
+    ...(ctx.containers ? { containers: ctx.containers } : {}),
+  });
 }
 
 /** Node ids one broker lists (it answered metadata), or why it did not answer. */
@@ -82,52 +115,3 @@ async function askNode(spec: Spec, address: string): Promise<number[] | string> 
     await conn.close();
   }
 }
-
-/** Fails with the node's logs when a declared Kafka container is missing or not running. One list call. */
-async function assertNodesRunning(docker: Docker, spec: Spec, names: string[]): Promise<void> {
-  if (names.length === 0) return;
-  let list: Docker.ContainerInfo[];
-  try {
-    list = await docker.listContainers({ all: true, filters: { label: [`${LABELS.project}=${spec.project}`, `${LABELS.role}=kafka`] } });
-  } catch (err) {
-    throw dockerError(docker, err, 'list the Kafka containers');
-  }
-  for (const name of names) {
-    const c = list.find((x) => x.Names.some((n) => n.replace(/^\//, '') === name));
-    if (!c) throw new KafkaformError(ErrorCodes.CONTAINER_FAILED, `container ${name} does not exist`, { details: { container: name } });
-    if (c.State !== 'running' && c.State !== 'restarting') throw await containerFailed(docker, name, `stopped while starting Kafka (${c.Status})`);
-  }
-}
-
-/**
- * Waits until a container is usable by its dependants: healthy when it has a health check, else running.
- * Exiting or turning unhealthy fails at once with its logs.
- */
-export async function waitContainerReady(docker: Docker, name: string, timeoutMs: number, onProgress: (message: string) => void): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let reported = '';
-  for (;;) {
-    let info: Docker.ContainerInspectInfo;
-    try {
-      info = await docker.getContainer(name).inspect();
-    } catch (err) {
-      if (statusOf(err) === 404) {
-        throw new KafkaformError(ErrorCodes.CONTAINER_FAILED, `container ${name} does not exist`, { details: { container: name } });
-      }
-      throw dockerError(docker, err, `inspect container ${name}`);
-    }
-    const s = info.State;
-    if (s.Status === 'exited' || s.Status === 'dead') throw await containerFailed(docker, name, `exited with code ${s.ExitCode}`, { exitCode: s.ExitCode });
-    const health = s.Health?.Status;
-    if (health === 'unhealthy') throw await containerFailed(docker, name, 'is unhealthy');
-    if (s.Running && (health === undefined || health === 'healthy')) return;
-    const status = `waiting for ${name}: ${health ?? s.Status}`;
-    if (status !== reported) {
-      onProgress(status);
-      reported = status;
-    }
-    if (Date.now() >= deadline) throw await containerFailed(docker, name, `was not ready within ${Math.round(timeoutMs / 1000)} s (${health ?? s.Status})`);
-    await sleep(POLL_MS);
-  }
-}
-

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLogDirs } from '../../../src/kafka/usage.js';
+import { decodeDescribeLogDirsResponse, encodeDescribeLogDirs } from '../../../src/kafka/describe-log-dirs.js';
 
 /** Big-endian writer for hand-built protocol bytes. */
 class W {
@@ -37,14 +37,12 @@ class W {
 }
 
 describe('DescribeLogDirs v1 framing', () => {
-  it('encodes the topics and partitions asked for', async () => {
-    const { request } = describeLogDirs([{ topic: 'a', partitions: [0, 2] }]);
-    const encoded = (await request.encode()) as { buffer: Buffer };
-    expect(request).toMatchObject({ apiKey: 35, apiVersion: 1, apiName: 'DescribeLogDirs' });
-    expect(encoded.buffer.equals(new W().i32(1).str('a').i32(2).i32(0).i32(2).buffer)).toBe(true);
+  it('encodes the topics and partitions asked for', () => {
+    const body = encodeDescribeLogDirs([{ topic: 'a', partitions: [0, 2] }]);
+    expect(body.equals(new W().i32(1).str('a').i32(2).i32(0).i32(2).buffer)).toBe(true);
   });
 
-  it('decodes sizes, skipping future replicas and log dirs with an error', async () => {
+  it('decodes sizes, skipping future replicas and log dirs with an error', () => {
     const raw = new W()
       .i32(0) // throttle
       .i32(2) // results
@@ -53,7 +51,12 @@ describe('DescribeLogDirs v1 framing', () => {
       .i32(2).i64(99).i64(0).bool(true) // a future replica (being moved between dirs): not counted
       .i16(57).str('/broken').i32(1).str('a').i32(1).i32(1).i64(5).i64(0).bool(false) // KAFKA_STORAGE_ERROR
       .buffer;
-    const { response } = describeLogDirs([]);
-    expect(await response.decode(raw)).toEqual([{ topic: 'a', partition: 0, size: 1234 }]);
+    expect(decodeDescribeLogDirsResponse(raw)).toEqual([{ topic: 'a', partition: 0, size: 1234 }]);
+  });
+
+  it('refuses a truncated response', () => {
+    const raw = new W().i32(0).i32(1).i16(0).str('/data').i32(1).str('a').i32(1).i32(0).i64(7).i64(0).bool(false).buffer;
+    expect(decodeDescribeLogDirsResponse(raw)).toEqual([{ topic: 'a', partition: 0, size: 7 }]);
+    expect(() => decodeDescribeLogDirsResponse(raw.subarray(0, raw.length - 1))).toThrow(/truncated/);
   });
 });

@@ -1,11 +1,11 @@
 import type Docker from 'dockerode';
 import type { SourcePos } from '../errors.js';
-import type { ObservedEngine } from '../plan/observed.js';
-import type { ContainerRole } from '../plan/types.js';
+import type { ObservedEngine } from './observed.js';
+import type { ContainerRole } from './types.js';
 import { KAFKA_BOOTSTRAP_REF } from '../spec/interpolate.js';
 import type { KafkaClusterSpec, ServiceSpec, Spec } from '../spec/types.js';
-import { canonicalJson, fingerprint, hashOf, type ConfigFingerprint } from './canonical.js';
-import { BRIDGE_PORTS, bridgeHostname, KAFKA_DATA_DIR, kafkaNodeEnv, nodeBootstrap, resolveNetwork } from './kafka-config.js';
+import { canonicalJson, fingerprint, hashOf, type ConfigFingerprint } from './container-fingerprint.js';
+import { BRIDGE_PORTS, bridgeHostname, KAFKA_DATA_DIR, kafkaNodeEnv, nodeBootstrap, resolveNetwork } from './kafka-node-config.js';
 
 // Pure: computes what Docker should hold. dockerode is imported for its types only.
 

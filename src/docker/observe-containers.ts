@@ -3,7 +3,7 @@ import { ErrorCodes } from '../errors.js';
 import type { ObservedContainer, ObservedDocker, ObservedEngine } from '../plan/observed.js';
 import type { Spec } from '../spec/types.js';
 import { dockerError } from './client.js';
-import { desiredNames, LABELS } from './desired.js';
+import { desiredNames, LABELS } from '../plan/desired-containers.js';
 import { imagePresent } from './images.js';
 
 /** Engine facts: Docker Desktop (from info.OperatingSystem), OS and API version. Two API calls. */

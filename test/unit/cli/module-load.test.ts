@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 // Which packages a command loads decides its fixed start-up cost: these tests run the built CLI and list every
 // module under node_modules that the process loaded (CommonJS cache and ES module resolutions), at exit.
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '../../..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 /** A preload that prints, at exit, the node_modules paths this process loaded (CJS require cache and ESM resolutions). */

@@ -1,61 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createRequire } from 'node:module';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
-import { brokerRequest } from './internals.js';
+import { produceProtocol, sendRequest, type InternalBroker, type InternalCluster, type ProduceResponse } from './kafkajs-internals.js';
 
-// A transactional producer that sends pre-encoded record batches (src/kafka/record-batch.ts). It drives the
-// transaction protocol through kafkajs' internal cluster and broker objects (as src/kafka/fetch.ts does for
-// fetching), so only kafkajs' connection handling is reused and no per-message objects are built.
+// A transactional producer that sends pre-encoded record batches (src/kafka/record-batch.ts), whatever they
+// carry: what to produce is the caller's (src/seed/execute.ts). It drives the transaction protocol through
+// kafkajs' internal cluster and broker objects (src/kafka/kafkajs-internals.ts), so only kafkajs' connection
+// handling is reused and no per-message objects are built.
 
-const require = createRequire(import.meta.url);
-const { requests } = require('kafkajs/src/protocol/requests') as { requests: Record<string, unknown> };
-
-const PRODUCE_API_KEY = 0;
 const TRANSACTION_COORDINATOR = 1;
-
-/** What kafkajs reads of an encoder when framing a request: its bytes. */
-interface KafkaEncoder {
-  buf: Buffer;
-  readonly buffer: Buffer;
-}
-
-interface ProtocolRequest {
-  request: { apiKey: number; apiVersion: number; apiName: string; expectResponse(): boolean; encode(): Promise<KafkaEncoder> };
-  response: unknown;
-}
-
-interface InternalBroker {
-  nodeId: number;
-  initProducerId(a: { transactionalId: string; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
-  addPartitionsToTxn(a: { transactionalId: string; producerId: string; producerEpoch: number; topics: { topic: string; partitions: number[] }[] }): Promise<unknown>;
-  endTxn(a: { transactionalId: string; producerId: string; producerEpoch: number; transactionResult: boolean }): Promise<unknown>;
-  lookupRequest(apiKey: number, definition: unknown): (args: Record<string, unknown>) => ProtocolRequest;
-}
-
-interface InternalCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  addMultipleTargetTopics(topics: string[]): Promise<void>;
-  findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number }[];
-  findBroker(a: { nodeId: number }): Promise<InternalBroker>;
-  findGroupCoordinator(a: { groupId: string; coordinatorType: number }): Promise<InternalBroker>;
-  fetchTopicsOffset(
-    topics: { topic: string; partitions: { partition: number }[]; fromBeginning: boolean }[],
-  ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
-}
 
 /** The offset after the last record written to a partition. */
 export interface PartitionEnd {
   topic: string;
   partition: number;
   end: bigint;
-}
-
-/** kafkajs' parsed Produce response. */
-interface ProduceResponse {
-  topics: { topicName: string; partitions: { partition: number; errorCode: number; baseOffset: string }[] }[];
 }
 
 /** One pre-encoded record batch for one partition, carrying `messages` records. */
@@ -72,7 +31,7 @@ const RETRIABLE = new Set(['CONCURRENT_TRANSACTIONS', 'GROUP_LOAD_IN_PROGRESS', 
 const STALE_COORDINATOR = new Set(['GROUP_COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR_FOR_GROUP']);
 
 /** One Kafka transaction of a transactional id, driven step by step: begin, addPartitions, produce, end, close. */
-export class SeedTransaction {
+export class RecordBatchTransaction {
   private coordinator: InternalBroker;
   private constructor(
     private readonly conn: KafkaConnection,
@@ -96,8 +55,8 @@ export class SeedTransaction {
     transactionalId: string,
     topics: string[],
     opts: { transactionTimeoutMs: number; refresh?: boolean },
-  ): Promise<SeedTransaction> {
-    const cluster = await conn.internal<InternalCluster>();
+  ): Promise<RecordBatchTransaction> {
+    const cluster = await conn.internal();
     await cluster.addMultipleTargetTopics(topics);
     if (opts.refresh) await cluster.refreshMetadata();
     conn.count('Metadata');
@@ -113,7 +72,7 @@ export class SeedTransaction {
       coordinator = await find();
     });
     const timeoutMs = conn.options.requestTimeoutMs ?? 30_000;
-    return new SeedTransaction(conn, cluster, transactionalId, coordinator, String(init.producerId), init.producerEpoch, timeoutMs);
+    return new RecordBatchTransaction(conn, cluster, transactionalId, coordinator, String(init.producerId), init.producerEpoch, timeoutMs);
   }
 
   /** Producer id as a bigint, for record batch headers. */
@@ -140,22 +99,13 @@ export class SeedTransaction {
    */
   async produce(nodeId: number, batches: PartitionBatch[]): Promise<PartitionEnd[]> {
     const broker = await this.cluster.findBroker({ nodeId });
-    const protocol = broker.lookupRequest(PRODUCE_API_KEY, requests.Produce)({
-      acks: -1,
-      timeout: this.timeoutMs,
-      transactionalId: this.transactionalId,
-      producerId: this.producerId,
-      producerEpoch: this.producerEpoch,
-      topicData: [],
-    });
+    const header = { transactionalId: this.transactionalId, producerId: this.producerId, producerEpoch: this.producerEpoch, timeoutMs: this.timeoutMs };
+    const protocol = produceProtocol(broker, header, encodeProduceBody(this.transactionalId, this.timeoutMs, batches));
     if (protocol.request.apiVersion < 3) {
       throw new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, 'the broker does not support transactions (Produce v3+, Kafka 0.11+)');
     }
-    const body = encodeProduceBody(this.transactionalId, this.timeoutMs, batches);
-    // kafkajs copies an encoder's `buffer` into the request frame; a view of our bytes saves one more copy.
-    protocol.request.encode = async () => ({ buf: body, buffer: body }) as unknown as KafkaEncoder;
     this.conn.count('Produce');
-    const response = (await brokerRequest(broker, protocol)) as ProduceResponse;
+    const response = (await sendRequest(broker, protocol)) as ProduceResponse;
     const ends: PartitionEnd[] = [];
     for (const t of response.topics) {
       for (const p of t.partitions) {
@@ -212,7 +162,7 @@ export class SeedTransaction {
 }
 
 /** The Produce request body (v3..v8 share it): transactional id, acks=-1, timeout, then topics and their batches. */
-function encodeProduceBody(transactionalId: string, timeoutMs: number, batches: PartitionBatch[]): Buffer {
+export function encodeProduceBody(transactionalId: string, timeoutMs: number, batches: PartitionBatch[]): Buffer {
   const byTopic = new Map<string, PartitionBatch[]>();
   for (const b of batches) byTopic.set(b.topic, [...(byTopic.get(b.topic) ?? []), b]);
   const tid = Buffer.from(transactionalId, 'utf8');

@@ -1,10 +1,10 @@
-import { createKafkaConnection, type KafkaConnection, type KafkaConnectionOptions } from '../kafka/client.js';
-import { bootstrapServers } from '../docker/desired.js';
+import { createKafkaConnection, type KafkaConnection, type KafkaConnectionOptions } from './client.js';
+import { bootstrapServers } from '../plan/desired-containers.js';
 import type { ObservedEngine } from '../plan/observed.js';
 import type { Spec } from '../spec/types.js';
 
-/** Options of a ClusterLink. */
-export interface ClusterLinkOptions {
+/** Options of a LazyKafkaConnection. */
+export interface LazyKafkaConnectionOptions {
   /** Log kafkajs internals (`--debug`). */
   debug?: boolean;
   /** Makes connections; tests and benchmarks substitute their own. */
@@ -16,15 +16,15 @@ export interface ClusterLinkOptions {
  * derived from containers.kafka once the Docker engine is known (bridge vs host). After the cluster's
  * containers (re)start, reconnect() drops the old connection so the next use dials afresh.
  */
-export class ClusterLink {
+export class LazyKafkaConnection {
   readonly spec: Spec;
-  private readonly options: ClusterLinkOptions;
+  private readonly options: LazyKafkaConnectionOptions;
   private engine: ObservedEngine | null = null;
   private current: KafkaConnection | null = null;
   /** Requests of connections already closed, by API name, so counts survive reconnects. */
   private readonly closedCounts: Record<string, number> = {};
 
-  constructor(spec: Spec, options: ClusterLinkOptions = {}) {
+  constructor(spec: Spec, options: LazyKafkaConnectionOptions = {}) {
     this.spec = spec;
     this.options = options;
   }

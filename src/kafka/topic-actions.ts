@@ -2,8 +2,6 @@ import { plural } from '../words.js';
 import type { ITopicConfig } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type {
-  Action,
-  ActionResult,
   TopicAddPartitionsAction,
   TopicAdoptAction,
   TopicAlterConfigAction,
@@ -16,9 +14,7 @@ import type { KafkaConnection } from './client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isBrokerError, kafkaErrorMessage, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
 import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './protocol.js';
-import { adoptTopics } from './adopt.js';
-import { reassignTopics } from './reassign.js';
+import { TOPIC_RESOURCE } from './client.js';
 import { liveOwners, ownershipMessage, ownershipRecord, ownershipTombstone, readState, writeState } from './state.js';
 import { deleteTopicsById, fetchTopicIds } from './topic-ids.js';
 import { waitForOverrides } from './verify.js';
@@ -33,11 +29,6 @@ export type TopicAction =
   | TopicDeleteAction
   | TopicAdoptAction;
 
-/** True for topic.* actions. */
-export function isTopicAction(action: Action): action is TopicAction {
-  return action.kind.startsWith('topic.');
-}
-
 /** What the topic executors need: the connection, the spec (its project owns what is created) and callbacks. */
 export interface TopicExecContext {
   conn: KafkaConnection;
@@ -45,8 +36,6 @@ export interface TopicExecContext {
   /** Topic owners as observed before this apply: TOPIC_ALREADY_EXISTS on a topic we already owned is success. */
   owners?: Record<string, string>;
   onProgress?: (msg: string) => void;
-  /** Called once per action with its outcome; a batched request can fail for some topics only. */
-  onResult: (result: ActionResult) => void;
   /** Bound on waiting for leaders, deletions and config visibility (default 60 s). */
   waitTimeoutMs?: number;
   /** Bound on waiting for partition reassignments (default 10 min); they keep running in Kafka afterwards. */
@@ -57,62 +46,20 @@ export interface TopicExecContext {
 export type Outcomes<A> = Map<A, KafkaformError | null>;
 
 /**
- * Executes topic actions with one request per kind (grouped in order of first appearance) and reports
- * every action through ctx.onResult. Never throws for a failed action; each executor is safe to repeat.
+ * A same-kind group executor that never throws: a failure before any per-topic outcome is known (e.g. the
+ * connection is lost) fails every action of the group with `operation` named in the message.
  */
-export async function executeTopicActions(actions: TopicAction[], ctx: TopicExecContext): Promise<void> {
-  const kinds = [...new Set(actions.map((a) => a.kind))];
-  for (const kind of kinds) {
-    const group = actions.filter((a) => a.kind === kind);
-    const started = Date.now();
-    let outcomes: Outcomes<TopicAction>;
+export function guardTopics<A extends TopicAction>(
+  operation: string,
+  run: (actions: A[], ctx: TopicExecContext) => Promise<Outcomes<A>>,
+): (actions: A[], ctx: TopicExecContext) => Promise<Outcomes<A>> {
+  return async (actions, ctx) => {
     try {
-      outcomes = (await runKind(kind, group, ctx)) as Outcomes<TopicAction>;
+      return await run(actions, ctx);
     } catch (err) {
-      // A failure before any per-topic outcome is known (e.g. no connection) fails the whole group.
-      outcomes = new Map(group.map((a) => [a, requestFailed(verb(kind), a.topic, err)]));
+      return new Map(actions.map((a) => [a, requestFailed(operation, a.topic, err)]));
     }
-    const durationMs = Date.now() - started;
-    for (const action of group) {
-      const error = outcomes.get(action) ?? null;
-      ctx.onResult(
-        error
-          ? { action, status: 'failed', durationMs, error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
-          : { action, status: 'applied', durationMs },
-      );
-    }
-  }
-}
-
-/** Dispatches a same-kind group to its executor. */
-function runKind(kind: TopicAction['kind'], group: TopicAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAction>> {
-  const of = <K extends TopicAction['kind']>(k: K) => group.filter((a): a is Extract<TopicAction, { kind: K }> => a.kind === k);
-  switch (kind) {
-    case 'topic.create':
-      return createTopics(of('topic.create'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.addPartitions':
-      return addPartitions(of('topic.addPartitions'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.alterConfig':
-      return alterConfigs(of('topic.alterConfig'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.reassign':
-      return reassignTopics(of('topic.reassign'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.delete':
-      return deleteTopics(of('topic.delete'), ctx) as Promise<Outcomes<TopicAction>>;
-    case 'topic.adopt':
-      return adoptTopics(of('topic.adopt'), ctx) as Promise<Outcomes<TopicAction>>;
-  }
-}
-
-/** The operation named in error messages. */
-function verb(kind: TopicAction['kind']): string {
-  return {
-    'topic.create': 'create topic',
-    'topic.addPartitions': 'add partitions to',
-    'topic.alterConfig': 'alter config of',
-    'topic.reassign': 'reassign',
-    'topic.delete': 'delete topic',
-    'topic.adopt': 'adopt topic',
-  }[kind];
+  };
 }
 
 /**
@@ -120,7 +67,7 @@ function verb(kind: TopicAction['kind']): string {
  * Ownership is recorded only after a create that certainly made the topic (no per-topic error), with the ID
  * the new topic has: a create that raced with another client, failed or was interrupted claims nothing.
  */
-async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
+export async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
   const outcomes: Outcomes<TopicCreateAction> = new Map();
   const chunks = chunkByRecords(actions, (a) => (a.partitions ?? 1) + 1 + Object.keys(a.config).length);
   for (const [i, chunk] of chunks.entries()) {
@@ -305,7 +252,7 @@ function topicConfig(a: TopicCreateAction): ITopicConfig {
 }
 
 /** Adds partitions to all topics in one CreatePartitions request; a topic already at the target count is done. */
-async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAddPartitionsAction>> {
+export async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAddPartitionsAction>> {
   const admin = await ctx.conn.admin();
   ctx.onProgress?.(`adding partitions to ${plural(actions.length, 'topic')}`);
   const send = (as: TopicAddPartitionsAction[]) =>
@@ -334,7 +281,7 @@ async function addPartitions(actions: TopicAddPartitionsAction[], ctx: TopicExec
  * brokers without it, in one AlterConfigs request that replaces each topic's whole override set (the planner
  * computed the complete set, and exactly that is sent).
  */
-async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAlterConfigAction>> {
+export async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAlterConfigAction>> {
   const admin = await ctx.conn.admin();
   ctx.onProgress?.(`changing config of ${plural(actions.length, 'topic')}`);
   const send = async (as: TopicAlterConfigAction[]) => {
@@ -364,7 +311,7 @@ async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecCon
  * holds (read afresh): a topic re-created under the same name, or claimed by no record of ours, is left alone
  * and its action fails with OWNERSHIP_MISMATCH. Waits until the deleted IDs are gone, then forgets them.
  */
-async function deleteTopics(actions: TopicDeleteAction[], ctx: TopicExecContext): Promise<Outcomes<TopicDeleteAction>> {
+export async function deleteTopics(actions: TopicDeleteAction[], ctx: TopicExecContext): Promise<Outcomes<TopicDeleteAction>> {
   const project = ctx.spec.project;
   const [state, ids] = await Promise.all([readState(ctx.conn, { project, onProgress: ctx.onProgress }), fetchTopicIds(ctx.conn, actions.map((a) => a.topic))]);
   const outcomes: Outcomes<TopicDeleteAction> = new Map();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
-import { isBrokerError, kafkaErrorName, requestFailed } from '../../src/kafka/errors.js';
-import { configSource } from '../../src/kafka/observe.js';
-import { liveOwners, ownershipMessage, ownershipRecord, ownershipTombstone, parseState, seedRecordMessage, statePartition } from '../../src/kafka/state.js';
+import { ErrorCodes } from '../../../src/errors.js';
+import { isBrokerError, kafkaErrorName, requestFailed } from '../../../src/kafka/errors.js';
+import { configSource } from '../../../src/kafka/observe-cluster.js';
+import { liveOwners, ownershipMessage, ownershipRecord, ownershipTombstone, parseState, seedRecordMessage, statePartition } from '../../../src/kafka/state.js';
 
 // Pure parts of the Kafka edge: the state topic's record format and compaction semantics, the configSource
-// mapping and error unwrapping. The broker-facing behaviour is covered in topics.test.ts.
+// mapping and error unwrapping. The broker-facing behaviour is covered in test/integration/topics.test.ts.
 
 const seed = { project: 'shop', topic: 'orders', entryId: 'file:seeds/o.jsonl', hash: 'abc', count: 2, producedAt: '2024-01-01T00:00:00.000Z' };
 

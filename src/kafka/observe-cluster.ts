@@ -4,7 +4,7 @@ import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { supportsIncrementalAlterConfigs } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './protocol.js';
+import { TOPIC_RESOURCE } from './client.js';
 import { liveOwners, noteStateTopicExists, readState, type ClusterState } from './state.js';
 import { fetchTopicIds } from './topic-ids.js';
 
@@ -56,7 +56,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const names = metadata.topics.map((t) => t.name).sort();
   const existing = new Set(names);
   const hasState = existing.has(STATE_TOPIC);
-  if (hasState) noteStateTopicExists(conn);
+  if (hasState) noteStateTopicExists(conn, metadata.topics.find((t) => t.name === STATE_TOPIC)?.partitions.length);
   const partitionsByTopic = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
 
   const declared = scope.all ? names : [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();

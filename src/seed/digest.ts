@@ -1,0 +1,169 @@
+import { plural } from '../words.js';
+import { ErrorCodes, KafkaformError, type Problem } from '../errors.js';
+import type { SeedDigest } from '../plan/desired.js';
+import type { SeedEntrySpec, SeedSpec, Spec } from '../spec/types.js';
+import { BATCH_HEADER_BYTES } from '../kafka/record-batch.js';
+import { messageSize } from './batching.js';
+import { compressionUnavailable } from '../kafka/compression.js';
+import { definitionHash } from './hash.js';
+import { compileGenerator, generateMessages, inlineMessage, readSeedFile, type FileTally } from './sources.js';
+import type { MaterialisedSeed, SeedMessage } from './types.js';
+
+export { SEEDED_BASE_TIME_MS } from './sources.js';
+
+/** Messages of an entry handed to the producer at once (estimated bytes): what a large entry holds in memory. */
+export const WINDOW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Checks and digests every seed entry of the spec without keeping its messages: files are hashed and parsed
+ * as they stream by, inline messages are sized, generate entries are hashed by their definition (their
+ * templates compiled, nothing rendered). A bad file or template anywhere fails the whole call with
+ * SEED_INVALID listing every problem, so apply never starts producing a seed it cannot finish.
+ * Output order: topics as in the spec, entries as declared.
+ */
+export async function digestSeeds(spec: Spec): Promise<SeedDigest[]> {
+  const problems: Problem[] = [];
+  const out: SeedDigest[] = [];
+  for (const seed of spec.seeds) {
+    const codec = compressionUnavailable(seed.compression);
+    if (codec) {
+      problems.push({ message: codec, at: seed.pos, path: `seed.${seed.topic}.compression`, hint: 'use compression: gzip or none' });
+    }
+    const seen = new Set<string>();
+    for (const entry of seed.entries) {
+      if (seen.has(entry.id)) {
+        problems.push({ message: `duplicate seed entry id "${entry.id}" in topic ${seed.topic}`, at: entry.pos });
+        continue;
+      }
+      seen.add(entry.id);
+      const d = await digestEntry(spec, seed, entry, problems);
+      if (d) out.push(d);
+    }
+  }
+  if (problems.length > 0) throw seedInvalid(problems);
+  return out;
+}
+
+/** Every entry's digest with all its messages in memory: for tests and small seeds; apply streams with entryMessages. */
+export async function materialiseSeeds(spec: Spec): Promise<MaterialisedSeed[]> {
+  const digests = await digestSeeds(spec);
+  const out: MaterialisedSeed[] = [];
+  for (const d of digests) {
+    const messages: SeedMessage[] = [];
+    for await (const w of entryMessages(spec, d)) messages.push(...w);
+    out.push({ ...d, compression: compressionOf(spec, d.topic), messages });
+  }
+  return out;
+}
+
+/** The compression of a topic's seeds. */
+export function compressionOf(spec: Spec, topic: string): SeedSpec['compression'] {
+  return spec.seeds.find((s) => s.topic === topic)?.compression ?? 'none';
+}
+
+/**
+ * An entry's messages in production order, read from its source again and handed out in windows of about
+ * `windowBytes`, so memory stays bounded whatever the entry's size. When the source no longer matches the
+ * digest (edited, or now malformed) it throws after the last window, so a producer that has sent the
+ * earlier windows in a transaction aborts it.
+ */
+export async function* entryMessages(spec: Spec, digest: SeedDigest, windowBytes = WINDOW_BYTES): AsyncGenerator<SeedMessage[]> {
+  const entry = spec.seeds.find((s) => s.topic === digest.topic)?.entries.find((e) => e.id === digest.entryId);
+  if (!entry) throw new KafkaformError(ErrorCodes.INTERNAL, `seed entry ${digest.entryId} of topic ${digest.topic} is planned but is not in the spec; this is a bug, please report it`);
+  const changed = (): KafkaformError =>
+    new KafkaformError(ErrorCodes.APPLY_FAILED, `seed entry ${digest.entryId} of topic ${digest.topic} changed since the plan was made`, {
+      hint: 'run `kafkaform plan` again and apply the new plan',
+    });
+  if (entry.kind !== 'file') {
+    if (definitionHash(entry) !== digest.hash) throw changed();
+    if (entry.kind === 'inline') {
+      yield [inlineMessage(entry.message)];
+      return;
+    }
+    const problems: Problem[] = [];
+    const g = compileGenerator(entry, problems);
+    if (!g) throw seedInvalid(problems);
+    yield* windows(generateMessages(g), windowBytes);
+    return;
+  }
+  const problems: Problem[] = [];
+  const tally: FileTally = { hash: '', count: 0 };
+  yield* windows(readSeedFile(spec, entry, problems, tally), windowBytes);
+  if (problems.length > 0) throw seedInvalid(problems);
+  if (tally.hash !== digest.hash || tally.count !== digest.count) throw changed();
+}
+
+/** Regroups pieces of messages into windows of about `windowBytes` (estimated record bytes). */
+async function* windows(pieces: AsyncIterable<SeedMessage[]> | Iterable<SeedMessage[]>, windowBytes: number): AsyncGenerator<SeedMessage[]> {
+  let window: SeedMessage[] = [];
+  let bytes = 0;
+  for await (const piece of pieces) {
+    for (const m of piece) {
+      window.push(m);
+      bytes += messageSize(m);
+      if (bytes >= windowBytes) {
+        yield window;
+        window = [];
+        bytes = 0;
+      }
+    }
+  }
+  if (window.length > 0) yield window;
+}
+
+/** SEED_INVALID listing every problem and the files they are in. */
+function seedInvalid(problems: Problem[]): KafkaformError {
+  const files = new Set(problems.map((p) => p.at?.file).filter((f): f is string => f !== undefined));
+  return new KafkaformError(
+    ErrorCodes.SEED_INVALID,
+    `seed data has ${plural(problems.length, 'problem')} (in ${[...files].join(', ') || 'the spec'}); nothing was produced`,
+    { problems, details: { files: [...files] }, hint: 'fix each line or entry listed above (JSON Lines: one UTF-8 JSON value per line), then run the command again' },
+  );
+}
+
+/** Folds messages into the largest one (as a one-record batch) and the oldest explicit timestamp, without keeping them. */
+class LimitTracker {
+  private largest = 0;
+  private oldest: number | null = null;
+  add(m: SeedMessage): void {
+    const size = messageSize(m);
+    if (size > this.largest) this.largest = size;
+    if (m.timestamp !== null) {
+      const t = Number(m.timestamp);
+      if (this.oldest === null || t < this.oldest) this.oldest = t;
+    }
+  }
+  /** What max.message.bytes and retention judge. */
+  limits(): { largestMessageBytes: number; oldestTimestampMs: number | null } {
+    return { largestMessageBytes: this.largest ? BATCH_HEADER_BYTES + this.largest : 0, oldestTimestampMs: this.oldest };
+  }
+}
+
+/** One entry's digest, or null after pushing its problems. */
+async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, problems: Problem[]): Promise<SeedDigest | null> {
+  const base = { topic: seed.topic, entryId: entry.id };
+  switch (entry.kind) {
+    case 'inline': {
+      const t = new LimitTracker();
+      t.add(inlineMessage(entry.message));
+      return { ...base, hash: definitionHash(entry), count: 1, source: 'inline', ...t.limits() };
+    }
+    case 'file': {
+      const t = new LimitTracker();
+      const found: Problem[] = [];
+      const tally: FileTally = { hash: '', count: 0 };
+      for await (const piece of readSeedFile(spec, entry, found, tally)) for (const m of piece) t.add(m);
+      if (found.length > 0) {
+        problems.push(...found);
+        return null;
+      }
+      return { ...base, hash: tally.hash, count: tally.count, source: entry.path, ...t.limits() };
+    }
+    case 'generate': {
+      // The definition is the identity: nothing is rendered to plan. Sizes are not known before apply, where
+      // Kafka refuses a message above max.message.bytes and the entry's transaction is aborted.
+      if (!compileGenerator(entry, problems)) return null;
+      return { ...base, hash: definitionHash(entry), count: entry.count, source: 'generated' };
+    }
+  }
+}
