@@ -16,9 +16,9 @@ let cluster: TestCluster;
 let dir: string;
 
 /** Writes a spec for an existing cluster with these topic lines, returning its path. */
-function specFile(topics: string): string {
-  const file = join(dir, 'kafka.config.yaml');
-  writeFileSync(file, `version: 1\nproject: kft-h9v\ncluster:\n  bootstrapServers: [127.0.0.1:${PORT}]\ntopics:\n${topics}`);
+function specFile(topics: string, project = 'kft-h9v'): string {
+  const file = join(dir, `${project}.yaml`);
+  writeFileSync(file, `version: 1\nproject: ${project}\ncluster:\n  bootstrapServers: [127.0.0.1:${PORT}]\ntopics:\n${topics}`);
   return file;
 }
 
@@ -103,7 +103,7 @@ describe('the broker is asked at plan time (validate_only)', () => {
 
 describe('values the broker writes back in its own form', () => {
   it('a ratio written as 0 or 1 converges (the broker reports Java doubles: 0.0, 1.0)', async () => {
-    const file = specFile(`  ratios:\n    partitions: 1\n    replicationFactor: 1\n    config:\n      cleanup.policy: compact\n      min.cleanable.dirty.ratio: "0"\n  ratios-one:\n    partitions: 1\n    replicationFactor: 1\n    config:\n      cleanup.policy: compact\n      min.cleanable.dirty.ratio: 1\n`);
+    const file = specFile(`  ratios:\n    partitions: 1\n    replicationFactor: 1\n    config:\n      cleanup.policy: compact\n      min.cleanable.dirty.ratio: "0"\n  ratios-one:\n    partitions: 1\n    replicationFactor: 1\n    config:\n      cleanup.policy: compact\n      min.cleanable.dirty.ratio: 1\n`, 'kft-h9v-ratio');
     const applied = await kafkaform(file, 'apply', '--auto-approve');
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const again = await kafkaform(file, 'plan', '--detailed-exitcode');

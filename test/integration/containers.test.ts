@@ -16,7 +16,7 @@ import type { PlanOptions } from '../../src/plan/desired.js';
 import type { Action } from '../../src/plan/types.js';
 import type { Spec } from '../../src/spec/types.js';
 import { requireDocker, TEST_IMAGE } from '../support/cluster.js';
-import { kafkaSpec, serviceSpec, specWith } from '../unit/docker/spec-builder.js';
+import { kafkaSpec, serviceSpec, specWith } from '../unit/plan/container-spec-builder.js';
 
 // Real engine, real brokers, host networking on loopback. Projects are prefixed kft-dock-; client ports
 // 39092-39199, controller ports 40092-40199. afterAll removes everything labelled for these projects.

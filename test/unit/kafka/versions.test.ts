@@ -22,7 +22,7 @@ import {
   type KafkaVersion,
 } from '../../../src/kafka/versions.js';
 import { TOPIC_CONFIGS } from '../../../src/spec/topic-configs.js';
-import { kafkaSpec } from '../docker/spec-builder.js';
+import { kafkaSpec } from '../plan/container-spec-builder.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtureDir = join(root, 'test/fixtures/topic-configs');

@@ -12,7 +12,7 @@ import {
   type DesiredContainer,
 } from '../../../src/plan/desired-containers.js';
 import { envProperty, propertyEnvName } from '../../../src/plan/kafka-node-config.js';
-import { DESKTOP, LINUX, kafkaSpec, serviceSpec, specWith } from './spec-builder.js';
+import { DESKTOP, LINUX, kafkaSpec, serviceSpec, specWith } from './container-spec-builder.js';
 
 /** Env of a desired container as a map. */
 function env(d: DesiredContainer): Record<string, string> {

@@ -3,7 +3,7 @@ import type { KafkaformError } from '../../../src/errors.js';
 import { desiredContainers, type DesiredContainer } from '../../../src/plan/desired-containers.js';
 import { interpolate } from '../../../src/spec/interpolate.js';
 import { parseSpec } from '../../../src/spec/load.js';
-import { DESKTOP, LINUX, kafkaSpec, serviceSpec, specWith } from './spec-builder.js';
+import { DESKTOP, LINUX, kafkaSpec, serviceSpec, specWith } from './container-spec-builder.js';
 
 const ui = (network: 'host' | 'bridge' | 'auto' = 'auto') => serviceSpec('ui', { env: { KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS: '${kafka.bootstrap}', OTHER: 'x' }, network });
 

@@ -5,7 +5,7 @@ import type { PlanOptions } from '../../../src/plan/desired.js';
 import type { ObservedContainer, ObservedDocker } from '../../../src/plan/observed.js';
 import type { Action } from '../../../src/plan/types.js';
 import type { Spec } from '../../../src/spec/types.js';
-import { dockerWith, kafkaSpec, LINUX, observedContainer, serviceSpec, specWith } from './spec-builder.js';
+import { dockerWith, kafkaSpec, LINUX, observedContainer, serviceSpec, specWith } from './container-spec-builder.js';
 
 const OPTS: PlanOptions = { allowDelete: false, reseed: false, destroy: false, removeVolumes: false };
 
