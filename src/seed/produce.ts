@@ -290,16 +290,20 @@ class Sender {
           (written) => {
             for (const e of written) this.ends.set(`${e.topic}\u0000${e.partition}`, e);
             this.acked += seedMessages;
-            // After a failure the entry is being aborted: reporting more progress would mislead.
-            if (seedMessages > 0 && !this.failure) this.progress(this.acked);
+            // After a failure the entry is being aborted: reporting more progress would mislead. A throwing
+            // progress callback aborts the entry at once, before another answer can report progress again.
+            if (seedMessages > 0 && !this.failure) {
+              try {
+                this.progress(this.acked);
+              } catch (error) {
+                this.failure ??= { error };
+              }
+            }
           },
           (error: unknown) => {
             this.failure ??= { error };
           },
-        )
-        .catch((error: unknown) => {
-          this.failure ??= { error };
-        }),
+        ),
     );
     if (this.inflight.length >= IN_FLIGHT) await this.inflight.shift();
   }
