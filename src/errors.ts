@@ -7,14 +7,25 @@ export const ErrorCodes = {
   CLUSTER_NOT_READY: 'KF201',
   KAFKA_REQUEST_FAILED: 'KF202',
   TOPIC_NOT_FOUND: 'KF203',
+  /** SASL refused: wrong username or password, or a mechanism the broker does not enable. */
+  CLUSTER_AUTH_FAILED: 'KF204',
+  /** TLS refused: untrusted CA, host name mismatch, missing client certificate, or TLS and plaintext crossed. */
+  CLUSTER_TLS_FAILED: 'KF205',
+  /** A broker did not answer a request within its deadline (cluster.requestTimeout); the error names the broker and the request. */
+  KAFKA_TIMEOUT: 'KF209',
+  /** An open transaction on the project's state partition did not end within the bound; reading past it could miss records. */
   STATE_UNSETTLED: 'KF210',
+  /** Another apply of the same project fenced this run's seed transaction; nothing of the entry was committed by this run. */
   CONCURRENT_APPLY: 'KF211',
+  /** The topic under a name is not the one the project owns (another topic ID, or no record): nothing was deleted or adopted. */
   OWNERSHIP_MISMATCH: 'KF212',
   DOCKER_UNREACHABLE: 'KF300',
   DOCKER_PERMISSION_DENIED: 'KF301',
   IMAGE_UNAVAILABLE: 'KF302',
   PORT_IN_USE: 'KF303',
   CONTAINER_FAILED: 'KF304',
+  /** The Docker engine did not answer an API call within its deadline (KAFKAFORM_DOCKER_TIMEOUT); the error names the call. */
+  DOCKER_TIMEOUT: 'KF309',
   PLAN_HAS_ERRORS: 'KF400',
   APPLY_FAILED: 'KF401',
   APPLY_NOT_CONVERGED: 'KF402',
@@ -22,6 +33,8 @@ export const ErrorCodes = {
   ABORTED: 'KF404',
   PLAN_STALE: 'KF405',
   SAVED_PLAN_INVALID: 'KF406',
+  /** The command did not finish within its overall deadline (--deadline, KAFKAFORM_DEADLINE); the error names the step it was on. */
+  COMMAND_TIMEOUT: 'KF409',
   USAGE: 'KF500',
   INTERNAL: 'KF999',
 } as const;

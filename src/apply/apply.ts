@@ -1,4 +1,6 @@
 import { plural } from '../words.js';
+import { ensureImages } from '../docker/images.js';
+import { newLedger, noteRemoved, removeMade, type MadeByRun } from '../docker/made.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { hasErrors } from '../plan/planner.js';
 import type { Observed } from '../plan/observed.js';
@@ -40,12 +42,17 @@ export async function apply(plan: Plan, ctx: ApplyContext): Promise<ApplyReport>
       hint: 'run `kafkaform plan` to see them and fix the spec (or pass the opt-in they name)',
     });
   }
-  const log = new ResultLog(ctx.onResult);
+  // Every image first: one that cannot be had fails the apply before anything is created or started.
+  await checkImages(plan.actions, ctx);
+  const log = new ResultLog(ctx, newLedger());
   const upAt = ctx.observed.cluster === null ? plan.actions.findIndex((a) => a.kind === 'cluster.wait') : -1;
   const ran = upAt < 0 ? await runApproved(plan.actions, ctx, log) : await runBlindPlan(plan.actions, upAt, ctx, log);
 
   const pending = ran.filter((a) => !log.has(a));
-  const after = plan.actions.length === 0 ? plan : await observeAgain(ctx);
+  // A broker that stalled would stall the check too: the report says the result is unknown instead of waiting again.
+  const stalled = log.failed.some((r) => r.error?.code === ErrorCodes.KAFKA_TIMEOUT);
+  if (stalled) ctx.onProgress?.('not observing again: a broker stalled');
+  const after = plan.actions.length === 0 ? plan : stalled ? null : await observeAgain(ctx);
   const converged = after !== null && after.actions.length === 0 && !hasErrors(after);
   return { formatVersion: PLAN_FORMAT_VERSION, project: plan.project, applied: log.applied, failed: log.failed, pending, converged, after };
 }
@@ -68,9 +75,9 @@ async function runBlindPlan(actions: Action[], upAt: number, ctx: ApplyContext, 
   const up = actions[upAt] as ClusterWaitAction;
   if (!(await runInOrder(actions.slice(0, upAt), ctx.observed, ctx, log))) return actions;
   const started = Date.now();
-  const [waited] = await executeStep([up], execRun(ctx, ctx.observed));
+  const [waited] = await executeStep([up], execRun(ctx, ctx.observed, log.made));
   if (waited!.status === 'failed') {
-    log.record(waited!);
+    await log.record(waited!);
     return actions;
   }
   let replanned: { observed: Observed; plan: Plan };
@@ -78,10 +85,10 @@ async function runBlindPlan(actions: Action[], upAt: number, ctx: ApplyContext, 
     replanned = await replanOnceUp(ctx);
   } catch (err) {
     // The wait counts as done only once the steps after it are planned: a failed re-plan is its failure.
-    log.record(failure(up, Date.now() - started, err));
+    await log.record(failure(up, Date.now() - started, err), false);
     return actions;
   }
-  log.record({ action: up, status: 'applied', durationMs: Date.now() - started });
+  await log.record({ action: up, status: 'applied', durationMs: Date.now() - started });
   const ran = [...actions.slice(0, upAt + 1), ...replanned.plan.actions];
   if (!hasErrors(replanned.plan)) await runInOrder(replanned.plan.actions, replanned.observed, ctx, log);
   return ran;
@@ -96,17 +103,18 @@ async function replanOnceUp(ctx: ApplyContext): Promise<{ observed: Observed; pl
 
 /** Runs actions in order, planned from `observed`, until one fails; true when all were applied. */
 async function runInOrder(actions: Action[], observed: Observed, ctx: ApplyContext, log: ResultLog): Promise<boolean> {
-  const run = execRun(ctx, observed);
+  const run = execRun(ctx, observed, log.made);
   for (const step of steps(actions)) {
-    for (const result of await executeStep(step, run)) log.record(result);
+    for (const result of await executeStep(step, run)) await log.record(result);
     if (log.failed.length > 0) return false;
   }
   return true;
 }
 
-/** What the executors see of this run. */
-function execRun(ctx: ApplyContext, observed: Observed): ExecRun {
+/** What the executors see of this run; container executors record what they create in `made`. */
+function execRun(ctx: ApplyContext, observed: Observed, made: MadeByRun): ExecRun {
   return {
+    made,
     spec: ctx.link.spec,
     link: ctx.link,
     docker: () => dockerOf(ctx),
@@ -118,23 +126,54 @@ function execRun(ctx: ApplyContext, observed: Observed): ExecRun {
   };
 }
 
-/** Results as they come, applied and failed apart; each is passed on to the caller's onResult. */
+/**
+ * Results as they come, applied and failed apart; each is passed on to the caller's onResult. A failed container
+ * step (a node that dies at start, a dependency never healthy) first removes what this run created in Docker,
+ * and its message says so: nothing half-made stays behind.
+ */
 class ResultLog {
   readonly applied: ActionResult[] = [];
   readonly failed: ActionResult[] = [];
   private readonly done = new Set<Action>();
 
-  constructor(private readonly onResult?: (result: ActionResult) => void) {}
+  constructor(
+    private readonly ctx: ApplyContext,
+    readonly made: MadeByRun,
+  ) {}
 
-  record(result: ActionResult): void {
+  /** Records a result; `undo: false` for a failure that is not the container step's own (the cluster is up, its observation failed). */
+  async record(result: ActionResult, undo = true): Promise<void> {
+    const containerStep = result.action.kind.startsWith('container.') || result.action.kind === 'cluster.wait';
+    if (result.status === 'failed' && undo && containerStep) result = noteRemoved(result, await this.undoMade());
     (result.status === 'applied' ? this.applied : this.failed).push(result);
     this.done.add(result.action);
-    this.onResult?.(result);
+    this.ctx.onResult?.(result);
+  }
+
+  /** Removes what this run created in Docker, telling the progress line; the names removed. */
+  private async undoMade(): Promise<string[]> {
+    const made = this.made;
+    if (made.containers.length === 0 && made.volumes.length === 0 && !made.network) return [];
+    this.ctx.onProgress?.(`removing what this run created: ${[...made.containers, ...made.volumes].join(', ')}`);
+    return removeMade(dockerOf(this.ctx), this.ctx.link.spec.project, made);
   }
 
   /** True when the action has a result. */
   has(action: Action): boolean {
     return this.done.has(action);
+  }
+}
+
+/** Makes the images of every container the plan creates or recreates present; IMAGE_UNAVAILABLE with nothing made otherwise. */
+async function checkImages(actions: readonly Action[], ctx: ApplyContext): Promise<void> {
+  const images = actions.flatMap((a) => (a.kind === 'container.create' || a.kind === 'container.recreate' ? [a.image] : []));
+  if (images.length === 0) return;
+  ctx.onProgress?.(`checking ${plural(new Set(images).size, 'image')}`);
+  try {
+    await ensureImages(dockerOf(ctx), images, ctx.onProgress ?? (() => undefined));
+  } catch (err) {
+    if (!(err instanceof KafkaformError)) throw err;
+    throw new KafkaformError(err.code, `${err.message}; nothing was created or started`, { hint: err.hint, details: err.details, cause: err.cause });
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type ContainerAction,
   type ContainerExecContext,
 } from '../docker/container-actions.js';
+import type { MadeByRun } from '../docker/made.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { adoptTopics } from '../kafka/adopt.js';
 import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
@@ -45,6 +46,8 @@ export interface ExecRun {
   readyTimeoutMs?: number;
   /** Bound on waiting for partition reassignments (default 10 min). */
   reassignTimeoutMs?: number;
+  /** Where container executors record what this run creates (removed again when a container step fails). */
+  made?: MadeByRun;
 }
 
 /** Executes one action; a failure is thrown (a KafkaformError, anything else is reported as KF999). */
@@ -149,7 +152,7 @@ function container<A extends ContainerAction>(execute: (action: A, ctx: Containe
 function containerContext(action: Action, run: ExecRun): ContainerExecContext {
   const engine = run.observed.docker?.engine;
   if (!engine) throw new KafkaformError(ErrorCodes.INTERNAL, `${action.kind} planned without observing Docker; this is a bug, please report it`);
-  return { docker: run.docker(), spec: run.spec, engine, onProgress: run.onProgress, readyTimeoutMs: run.readyTimeoutMs };
+  return { docker: run.docker(), spec: run.spec, engine, onProgress: run.onProgress, readyTimeoutMs: run.readyTimeoutMs, made: run.made };
 }
 
 /** A topic executor: one request for the step's actions; a failure before per-topic outcomes fails them all. */

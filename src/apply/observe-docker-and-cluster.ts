@@ -44,16 +44,21 @@ export function dockerOf(deps: ObserveDeps): Docker {
 }
 
 /**
- * Observes Docker (only when the spec declares containers) and the cluster. When the cluster cannot be
- * reached but its containers are about to be created or started, the cluster is null and the planner plans
- * them; when it cannot be reached and nothing would start it, CLUSTER_UNREACHABLE is thrown.
+ * Observes Docker (only when the spec declares containers) and the cluster. A declared Kafka node that is
+ * stopped, missing or paused is a container fact first: the cluster is then not asked at all (cluster null,
+ * so the planner plans the node's start and marks topic steps provisional; apply plans them again once the
+ * cluster is whole). Destroy never needs the cluster. When the cluster fails to answer while the planner would
+ * (re)start Kafka nodes, the cluster is null too; when it fails and nothing would start it, the error is thrown.
  */
 export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> {
   const docker = spec.containers ? await observeDocker(dockerOf(deps), spec) : null;
   await deps.link.setEngine(docker?.engine ?? null);
+  const options = deps.options ?? NO_OPTIONS;
+  // Destroy removes containers: what the cluster holds changes nothing, and a broken cluster must not block it.
+  if (docker !== null && options.destroy) return { cluster: null, docker };
 
-  const startsCluster = docker !== null && kafkaContainersPlanned(spec, docker, deps.options ?? NO_OPTIONS);
-  if (startsCluster && !anyKafkaNodeRunning(spec, docker)) return { cluster: null, docker };
+  const startsCluster = docker !== null && kafkaContainersPlanned(spec, docker, options);
+  if (startsCluster && !allKafkaNodesRunning(spec, docker)) return { cluster: null, docker };
 
   let cluster: ObservedCluster | null;
   try {
@@ -62,10 +67,11 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
     const fence = deps.fenceSeeds && seedTopics.length > 0 ? () => fenceSeedTransactions(conn, spec.project, seedTopics) : undefined;
     cluster = await observeCluster(conn, { ...(deps.scope ?? observeScope(spec)), onProgress: deps.onProgress, fence });
   } catch (err) {
-    if (!(err instanceof KafkaformError) || err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
+    if (!(err instanceof KafkaformError) || !CLUSTER_FAILURES.has(err.code)) throw err;
     // The connection failed: drop it, so the connection after the containers start is a fresh one.
     await deps.link.reconnect();
     if (startsCluster) return { cluster: null, docker };
+    if (err.code !== ErrorCodes.CLUSTER_UNREACHABLE) throw err;
     throw explainUnreachable(err, spec, docker);
   }
   // The safety lint weighs what lowered retention or a reassignment would touch: measured only for those topics.
@@ -90,11 +96,17 @@ export function kafkaContainersPlanned(spec: Spec, docker: ObservedDocker, optio
   return actions.some((a) => a.kind === 'cluster.wait' || ('role' in a && a.role === 'kafka'));
 }
 
-/** True when at least one declared Kafka node's container is running (so the cluster may answer). */
-function anyKafkaNodeRunning(spec: Spec, docker: ObservedDocker): boolean {
+/** Errors of a cluster that is there but does not (fully) answer: unreachable, a failed or a stalled request. */
+const CLUSTER_FAILURES = new Set<string>([ErrorCodes.CLUSTER_UNREACHABLE, ErrorCodes.KAFKA_REQUEST_FAILED, ErrorCodes.KAFKA_TIMEOUT]);
+
+/**
+ * True when every declared Kafka node's container is running, so the cluster can answer in full (a config
+ * change recreates running nodes one by one, and its plan still shows the live topics).
+ */
+function allKafkaNodesRunning(spec: Spec, docker: ObservedDocker): boolean {
   const nodes = spec.containers?.kafka?.nodes ?? 0;
-  const names = new Set(Array.from({ length: nodes }, (_, i) => kafkaNodeName(spec.project, i + 1)));
-  return docker.containers.some((c) => names.has(c.name) && c.state === 'running');
+  const state = new Map(docker.containers.map((c) => [c.name, c.state]));
+  return Array.from({ length: nodes }, (_, i) => kafkaNodeName(spec.project, i + 1)).every((name) => state.get(name) === 'running');
 }
 
 /** CLUSTER_UNREACHABLE with a hint that fits the spec: its own containers are running, or it targets a cluster elsewhere. */

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { LintCode } from '../plan/lint-codes.js';
 import { parseAllow } from './allow.js';
+import { commandDeadlineMs, commandTimeout, currentStep } from './deadline.js';
 import { jsonFromArgs, jsonFromOptions } from './error-output.js';
 import { ExitCode, errorEnvelope, renderError } from './exit.js';
 import type { GlobalOptions } from './global-options.js';
@@ -68,8 +69,8 @@ interface RunState {
   refusal: string[];
 }
 
-/** Builds the command tree; each action records its exit code in `state`. */
-function program(state: RunState): Command {
+/** Builds the command tree; each action records its exit code in `state`. `onDeadline` is called when a command's overall deadline passes. */
+function program(state: RunState, onDeadline: (err: KafkaformError) => void): Command {
   const cli = new Command('kafkaform')
     .description('Declarative Kafka: containers, topics and seed data from one spec, with plan and apply.')
     .version(version(), '-v, --version')
@@ -77,6 +78,7 @@ function program(state: RunState): Command {
     .option('-e, --env <name>', 'use this environment of the spec (its environments: section)')
     .option('--debug', 'show stack traces and Kafka client logs', false)
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .option('--deadline <duration>', 'overall bound of the command, e.g. 90s or 30m; 0 for none (default 30m for apply/destroy, 5m for others; also KAFKAFORM_DEADLINE)')
     .showHelpAfterError()
     // Commander throws instead of exiting (subcommands inherit both settings), and its refusals are held back:
     // main() decides between them and a JSON envelope.
@@ -85,6 +87,12 @@ function program(state: RunState): Command {
     .hook('preAction', (_cli, command) => {
       state.json = jsonFromOptions(command.opts());
     });
+
+  // Every command that ends on its own has an overall deadline: past it, the command stops with COMMAND_TIMEOUT naming its step.
+  cli.hook('preAction', (_root, action) => {
+    const ms = commandDeadlineMs(action.name(), action.opts<{ follow?: boolean }>(), cli.opts<{ deadline?: string }>().deadline, process.env);
+    if (ms !== null) setTimeout(() => onDeadline(commandTimeout(action.name(), ms, currentStep())), ms).unref();
+  });
 
   const globals = (): GlobalOptions => {
     const o = cli.opts<{ file: string; debug: boolean; color: boolean; env?: string }>();
@@ -175,11 +183,16 @@ function program(state: RunState): Command {
   cli
     .command('output')
     .description('print the outputs for scripts and CI: `output bootstrap`, `output --json`, `output --format env >> "$GITHUB_ENV"`')
-    .addArgument(new Command().createArgument('[name]', 'print only this value').choices(['bootstrap']))
+    .addArgument(new Command().createArgument('[name]', 'print only this value: bootstrap, ca (the CA certificate) or client-config').choices(['bootstrap', 'ca', 'client-config']))
     .option('--json', 'print as JSON (same as --format json)')
-    .addOption(new Option('--format <format>', 'text, json, or env (KAFKA_BOOTSTRAP_SERVERS=... lines)').choices(['text', 'json', 'env']).default('text'))
-    .action((name: string | undefined, o: { json?: boolean; format: 'text' | 'json' | 'env' }) =>
-      run(() => runOutput(globals(), name, { json: !!o.json, format: o.format }))(),
+    .addOption(
+      new Option('--format <format>', 'text, json, env (KAFKA_BOOTSTRAP_SERVERS=... lines); client-config: librdkafka or properties')
+        .choices(['text', 'json', 'env', 'librdkafka', 'properties'])
+        .default('text'),
+    )
+    .option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout; client-config holds the password only there')
+    .action((name: string | undefined, o: { json?: boolean; format: 'text' | 'json' | 'env' | 'librdkafka' | 'properties'; out?: string }) =>
+      run(() => runOutput(globals(), name, { json: !!o.json, format: o.format, out: o.out }))(),
     );
 
   cli
@@ -265,7 +278,17 @@ function exitQuietlyOnClosedPipe(): void {
 async function main(argv: string[]): Promise<void> {
   exitQuietlyOnClosedPipe();
   const state: RunState = { code: ExitCode.OK, refusal: [] };
-  const cli = program(state);
+  // A failure no caller could catch (a client library's socket handler, a stray rejection), or a command past its
+  // deadline, still ends as one rendered error with a code; then the process exits, since whatever stalled cannot
+  // be closed. In-flight steps are safe to repeat.
+  const fail = (err: unknown): void => {
+    report(err, state, cli.opts<{ debug: boolean; color: boolean }>(), argv.slice(2));
+    process.exitCode = ExitCode.ERROR;
+    exitWhenFlushed(ExitCode.ERROR);
+  };
+  const cli = program(state, fail);
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
   try {
     await cli.parseAsync(argv);
   } catch (err) {
@@ -275,6 +298,12 @@ async function main(argv: string[]): Promise<void> {
   }
   // No process.exit: every command closes what it opened, so the process ends once its output is written.
   process.exitCode = state.code;
+}
+
+/** Exits with `code` once stdout and stderr are flushed: output still being written to a slow pipe is waited for, never cut off. */
+function exitWhenFlushed(code: number): void {
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  setTimeout(() => exitWhenFlushed(code), 200).unref();
 }
 
 /**

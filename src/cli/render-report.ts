@@ -33,8 +33,10 @@ export function renderReportText(report: ApplyReport, opts: RenderOptions & { ve
   const done = `${counts.create} added, ${counts.change} changed, ${counts.delete} destroyed${adopted ? `, ${adopted} adopted` : ''}`;
   if (out.length) out.push('');
   if (report.failed.length) {
-    out.push(c.red(c.bold(`${verb} failed: ${plural(report.failed.length, 'action')} failed. ${done}.`)));
-    out.push('Every step is safe to repeat: fix the cause and run it again to finish.');
+    // The closing line carries a code and a fix too, so a run's last lines always say what happened and what to do.
+    const codes = [...new Set(report.failed.map((r) => r.error?.code).filter((x): x is string => x !== undefined))];
+    out.push(c.red(c.bold(`[KF401] ${verb} failed: ${plural(report.failed.length, 'action')} failed${codes.length ? ` (${codes.join(', ')})` : ''}. ${done}.`)));
+    out.push(`  ${c.cyan('fix:')} every step is safe to repeat: fix the cause shown above and run it again to finish.`);
   } else if (!report.converged) {
     out.push(c.yellow(c.bold(`[KF402] ${verb} finished but did not converge: ${done}.`)));
     if (report.after && report.after.actions.length) {
@@ -42,6 +44,7 @@ export function renderReportText(report: ApplyReport, opts: RenderOptions & { ve
       out.push(...renderActions(report.after, c, false));
     } else {
       out.push('The cluster could not be observed again to confirm the result.');
+      out.push(`  ${c.cyan('fix:')} check that the cluster is up (\`kafkaform status\`), then \`kafkaform plan\` shows what is left; apply again finishes it.`);
     }
   } else {
     out.push(c.green(c.bold(`${verb} complete! ${done}.`)));

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { createSpinner, type Spinner } from 'nanospinner';
 import pc from 'picocolors';
+import { noteStep } from './deadline.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 
 /** Whether to colour a stream: only on a TTY, never with NO_COLOR or --no-color, always with FORCE_COLOR. */
@@ -19,8 +20,20 @@ export interface Progress {
   stop(): void;
 }
 
-/** Creates the progress reporter for this run; stdout stays clean for plans and JSON. */
+/** Creates the progress reporter for this run; stdout stays clean for plans and JSON. Every update is noted as the run's current step (named by a deadline error), quiet or not. */
 export function createProgress(opts: { quiet: boolean; color: boolean }): Progress {
+  const shown = progressOn(opts);
+  return {
+    ...shown,
+    update: (m) => {
+      noteStep(m);
+      shown.update(m);
+    },
+  };
+}
+
+/** The progress reporter proper: a spinner on a TTY, one line per new kind of message otherwise, nothing when quiet. */
+function progressOn(opts: { quiet: boolean; color: boolean }): Progress {
   const stream = process.stderr;
   if (opts.quiet) return { update: () => undefined, succeed: () => undefined, fail: () => undefined, stop: () => undefined };
   if (!stream.isTTY) {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { ErrorCodes, KafkaformError, type ErrorCode } from '../errors.js';
+import { dockerTimeoutMs, withDockerDeadline } from './deadline.js';
 
 /** How many log lines of a failing container go into CONTAINER_FAILED errors. */
 export const FAILURE_LOG_LINES = 30;
@@ -10,11 +11,15 @@ export const FAILURE_LOG_LINES = 30;
  * the local socket otherwise). Nothing is contacted yet; a malformed DOCKER_HOST is DOCKER_UNREACHABLE.
  */
 export function createDockerClient(options?: Docker.DockerOptions): Docker {
+  const timeoutMs = dockerTimeoutMs();
+  let docker: Docker;
   try {
-    return new (dockerode())(options);
+    docker = new (dockerode())(options);
   } catch (err) {
     throw unreachable(describeEnv(), err);
   }
+  // Every API call gets a deadline: an engine that accepts and never answers is DOCKER_TIMEOUT, not a hang.
+  return withDockerDeadline(docker, dockerEndpoint(docker), timeoutMs);
 }
 
 /**

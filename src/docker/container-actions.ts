@@ -11,7 +11,12 @@ import type { Spec } from '../spec/types.js';
 import { containerFailed, dockerError, statusOf } from './client.js';
 import { bootstrapServers, desiredContainers, desiredNetwork, desiredVolumes, LABELS, type DesiredContainer } from '../plan/desired-containers.js';
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from './images.js';
+import type { MadeByRun } from './made.js';
 import { assertPortsFree } from './ports.js';
+import { ensureSecurityMaterial } from '../security/material.js';
+import { kafkaNodeProperties, resolveNetwork } from '../plan/kafka-node-config.js';
+import { IMAGE_UID, securityContainerFiles } from '../plan/kafka-security-config.js';
+import { tarOf } from './tar.js';
 import { DEFAULT_READY_TIMEOUT_MS, waitClusterReady } from '../kafka/readiness.js';
 import { kafkaNodeContainers, waitContainerReady } from './container-readiness.js';
 import { ensureNetwork, ensureVolumes, inspectContainer, removeIdleNetworks, removeVolumes, stopAndRemove } from './resources.js';
@@ -27,6 +32,8 @@ export interface ContainerExecContext {
   readyTimeoutMs?: number;
   /** Bound on an image pull; default 300 s. */
   pullTimeoutMs?: number;
+  /** Where the run records the containers, volumes and networks it creates (removed again if the run fails starting them). */
+  made?: MadeByRun;
 }
 
 /** The actions these executors carry out (each executor is safe to repeat: it first looks at what exists). */
@@ -178,6 +185,10 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
     docker,
     desiredVolumes(ctx.spec, ctx.engine).filter((v) => d.volumes.includes(v.name)),
   );
+  if (ctx.made) {
+    ctx.made.volumes.push(...madeVolumes);
+    ctx.made.network ||= madeNetwork;
+  }
   let created = false;
   try {
     await waitDependencies(ctx, d);
@@ -186,6 +197,8 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
       throw dockerError(docker, err, `create container ${d.name}`);
     });
     created = true;
+    ctx.made?.containers.push(d.name);
+    await copySecurityFiles(ctx, d, container);
     await container.start().catch((err: unknown) => {
       throw dockerError(docker, err, `start container ${d.name}`);
     });
@@ -193,9 +206,31 @@ async function createAndStart(ctx: ContainerExecContext, d: DesiredContainer): P
     if (created) await stopAndRemove(docker, d.name, null).catch(() => undefined);
     await removeVolumes(docker, madeVolumes).catch(() => undefined);
     if (madeNetwork) await removeIdleNetworks(docker, ctx.spec.project).catch(() => undefined);
+    if (ctx.made) forget(ctx.made, created ? [d.name] : [], madeVolumes);
     throw err;
   }
   await assertNotDead(ctx, d.name);
+}
+
+/**
+ * A secured Kafka node gets its certificates, key, JAAS file and SCRAM argument copied in before it starts:
+ * files owned by the image's user, 0600, so the password is in no env variable, label or mount source.
+ */
+async function copySecurityFiles(ctx: ContainerExecContext, d: DesiredContainer, container: Docker.Container): Promise<void> {
+  const kafka = ctx.spec.containers?.kafka;
+  if (d.role !== 'kafka' || d.node === undefined || !kafka?.security) return;
+  const material = ensureSecurityMaterial(kafka.security);
+  const properties = kafkaNodeProperties(kafka, d.node, resolveNetwork(kafka.network, ctx.engine));
+  const archive = tarOf(securityContainerFiles(kafka.security, properties, material), IMAGE_UID);
+  await container.putArchive(archive, { path: '/' }).catch((err: unknown) => {
+    throw dockerError(ctx.docker, err, `copy the security files into ${d.name}`);
+  });
+}
+
+/** Drops entries already removed from the run's ledger. */
+function forget(made: MadeByRun, containers: string[], volumes: string[]): void {
+  made.containers = made.containers.filter((c) => !containers.includes(c));
+  made.volumes = made.volumes.filter((v) => !volumes.includes(v));
 }
 
 /** A container that already exited with a failure right after start is reported with its logs. */

@@ -79,3 +79,14 @@ async function pull(docker: Docker, image: string, onProgress: (message: string)
     );
   });
 }
+
+/**
+ * Makes every image in `images` present before anything is created: all are inspected first, then the missing
+ * ones pulled one by one. The first that cannot be had fails the whole step (IMAGE_UNAVAILABLE), so a service
+ * image that cannot be pulled never leaves a Kafka node started without it.
+ */
+export async function ensureImages(docker: Docker, images: string[], onProgress: (message: string) => void, timeoutMs = DEFAULT_PULL_TIMEOUT_MS): Promise<void> {
+  const distinct = [...new Set(images)].sort();
+  const present = await Promise.all(distinct.map((image) => imagePresent(docker, image)));
+  for (const [i, image] of distinct.entries()) if (!present[i]) await ensureImage(docker, image, onProgress, timeoutMs);
+}

@@ -3,7 +3,9 @@ import { Kafka, logLevel, type Admin, type ConfigResourceTypes, type KafkaConfig
 import type { ConnectionOptions } from 'node:tls';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { SaslSpec, TlsSpec } from '../spec/types.js';
-import { createInternalCluster, type InternalCluster } from './kafkajs-internals.js';
+import { diagnoseConnectFailure } from './connect-errors.js';
+import { isMalformedResponse, stalledRequest } from './errors.js';
+import { createInternalCluster, guardResponseDecoding, type InternalCluster } from './kafkajs-internals.js';
 import { closableSockets } from './sockets.js';
 
 /**
@@ -51,6 +53,7 @@ export class KafkaConnection {
       });
     }
     this.options = options;
+    guardResponseDecoding();
     this.kafka = new Kafka({ ...kafkaConfig(options), socketFactory: this.sockets.factory });
   }
 
@@ -193,7 +196,14 @@ export function tlsOptions(tls: TlsSpec): ConnectionOptions {
 
 /** Maps a failure to connect into the stable CLUSTER_UNREACHABLE error (no secrets in the message). */
 export function unreachable(o: KafkaConnectionOptions, err: unknown): KafkaformError {
-  const reason = err instanceof Error ? err.message : String(err);
+  const stalled = stalledRequest('connect', null, err);
+  if (stalled) return stalled;
+  const diagnosed = diagnoseConnectFailure(err, { bootstrapServers: o.bootstrapServers, tls: o.tls, sasl: o.sasl });
+  if (diagnosed) {
+    return new KafkaformError(diagnosed.code, diagnosed.reason, { hint: diagnosed.hint, details: { bootstrapServers: o.bootstrapServers }, cause: err });
+  }
+  const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+  if (isMalformedResponse(err)) return malformed(o.bootstrapServers.join(', '), reason, err);
   const auth = /SASL|authentication/i.test(reason);
   return new KafkaformError(
     ErrorCodes.CLUSTER_UNREACHABLE,
@@ -206,4 +216,13 @@ export function unreachable(o: KafkaConnectionOptions, err: unknown): KafkaformE
       cause: err,
     },
   );
+}
+
+/** KAFKA_REQUEST_FAILED for a response that could not be decoded: whatever listens there is not (or not wholly) a Kafka broker. */
+export function malformed(where: string, reason: string, cause: unknown): KafkaformError {
+  return new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `the Kafka connection to ${where} broke mid-response: ${reason}`, {
+    hint: 'check that the bootstrap servers are Kafka brokers (not another service, or a proxy that cuts responses short) and that the broker is healthy; then run the command again',
+    details: { bootstrapServers: where },
+    cause,
+  });
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { IHeaders, Kafka } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
+import { MALFORMED_RESPONSE } from './errors.js';
 
 // kafkajs offers no groupless fetch, no raw-batch transactional produce, no DescribeLogDirs and no
 // IncrementalAlterConfigs. Those reach past its public API: into its internal cluster and broker objects,
@@ -329,4 +330,49 @@ export function errorCodeName(code: number): string {
   if (code === 0) return 'NONE';
   if (code === 100) return 'UNKNOWN_TOPIC_ID';
   return errorCodes.find((e) => e.code === code)?.type ?? `KAFKA_ERROR_${code}`;
+}
+
+/** The slice of kafkajs' internal Connection this guard touches. */
+interface DecodingConnection {
+  host: string;
+  port: number;
+  chunks: Buffer[];
+  bytesBuffered: number;
+  bytesNeeded: number;
+  processData(rawData: Buffer): void;
+  rejectRequests(error: Error): void;
+  disconnect(): Promise<void>;
+}
+
+let guarded = false;
+
+/**
+ * Makes a response kafkajs cannot decode a connection error instead of a process crash. kafkajs decodes each
+ * response frame inside the socket's data handler, so a frame cut short (a listener closing mid-response, a
+ * proxy truncating) throws RangeError ERR_BUFFER_OUT_OF_BOUNDS where no caller can catch it. The guard
+ * rejects that connection's pending requests with a connection error naming the broker and closes it, so
+ * the request fails like any lost connection (retried, then reported as a KF error). Installed once.
+ */
+export function guardResponseDecoding(): void {
+  if (guarded) return;
+  guarded = true;
+  const { KafkaJSConnectionError } = require('kafkajs/src/errors') as { KafkaJSConnectionError: new (message: string, opts: object) => Error };
+  const Connection = require('kafkajs/src/network/connection') as { prototype: DecodingConnection };
+  const decode = Connection.prototype.processData;
+  Connection.prototype.processData = function guarded(this: DecodingConnection, rawData: Buffer): void {
+    try {
+      decode.call(this, rawData);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const error = new KafkaJSConnectionError(`broker ${this.host}:${this.port} sent a response that was cut short or malformed (${reason})`, {
+        broker: `${this.host}:${this.port}`,
+      });
+      Object.assign(error, { [MALFORMED_RESPONSE]: true });
+      this.chunks = [];
+      this.bytesBuffered = 0;
+      this.bytesNeeded = 4;
+      this.rejectRequests(error);
+      void this.disconnect().catch(() => undefined);
+    }
+  };
 }

@@ -47,7 +47,11 @@ export async function waitClusterReady(spec: Spec, wait: ClusterWait): Promise<v
   let reported = '';
   for (;;) {
     await wait.containers?.assertRunning();
-    const answers = await Promise.all(wait.bootstrapServers.map((addr) => askNode(spec, addr)));
+    const asked = await Promise.all(wait.bootstrapServers.map((addr) => askNode(spec, addr)));
+    // A node that answers and refuses the credentials will not change its mind by waiting.
+    const refusal = asked.find((a): a is KafkaformError => a instanceof KafkaformError);
+    if (refusal) throw refusal;
+    const answers = asked as (number[] | string)[];
     const seen = answers.map((a) => (typeof a === 'string' ? null : a));
     const ready = seen.every((ids) => ids !== null && (expectIds ? expectIds.every((id) => ids.includes(id)) : ids.length >= wait.nodes));
     if (ready) {
@@ -94,8 +98,8 @@ export async function executeClusterWait(action: ClusterWaitAction, ctx: Cluster
   });
 }
 
-/** Node ids one broker lists (it answered metadata), or why it did not answer. */
-async function askNode(spec: Spec, address: string): Promise<number[] | string> {
+/** Node ids one broker lists (it answered metadata), why it did not answer, or its refusal of our credentials. */
+async function askNode(spec: Spec, address: string): Promise<number[] | string | KafkaformError> {
   const conn = createKafkaConnection({
     bootstrapServers: [address],
     clientId: 'kafkaform-wait',
@@ -110,6 +114,7 @@ async function askNode(spec: Spec, address: string): Promise<number[] | string> 
     await admin.fetchTopicMetadata({ topics: [] });
     return described.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
   } catch (err) {
+    if (err instanceof KafkaformError && err.code === ErrorCodes.CLUSTER_AUTH_FAILED) return err;
     return `${address}: ${err instanceof Error ? err.message : String(err)}`;
   } finally {
     await conn.close();

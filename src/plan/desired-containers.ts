@@ -5,6 +5,7 @@ import type { ContainerRole } from './types.js';
 import { KAFKA_BOOTSTRAP_REF } from '../spec/interpolate.js';
 import type { KafkaClusterSpec, ServiceSpec, Spec } from '../spec/types.js';
 import { canonicalJson, fingerprint, hashOf, type ConfigFingerprint } from './container-fingerprint.js';
+import { SECURED_ENTRYPOINT } from './kafka-security-config.js';
 import { BRIDGE_PORTS, bridgeHostname, KAFKA_DATA_DIR, kafkaNodeEnv, nodeBootstrap, resolveNetwork } from './kafka-node-config.js';
 
 // Pure: computes what Docker should hold. dockerode is imported for its types only.
@@ -22,6 +23,8 @@ export const LABELS = {
   config: 'dev.kafkaform.config',
   /** Comma-separated named volumes a container uses, so removal knows them without inspecting. */
   volumes: 'dev.kafkaform.volumes',
+  /** Secured Kafka nodes: digest of the CA and broker certificates copied in (public; never the password). */
+  tls: 'dev.kafkaform.tls',
 } as const;
 
 /** A host port a container will hold; checked free before the container is created. */
@@ -179,6 +182,11 @@ function kafkaNode(project: string, kafka: KafkaClusterSpec, node: number, engin
       Mounts: volumes.map((v) => ({ Type: 'volume' as const, Source: v, Target: KAFKA_DATA_DIR, ReadOnly: false })),
     },
   };
+  if (kafka.security) {
+    // Certificates, JAAS and the SCRAM argument are copied in before start (see securityContainerFiles), not mounted.
+    create.Entrypoint = SECURED_ENTRYPOINT;
+    create.Labels = { ...create.Labels, [LABELS.tls]: kafka.security.fingerprint ?? 'unread' };
+  }
   const hostPorts: HostPort[] = [];
   if (net) {
     const external = `${BRIDGE_PORTS.external}/tcp`;

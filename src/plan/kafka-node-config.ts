@@ -1,5 +1,6 @@
 import type { KafkaClusterSpec, NetworkMode } from '../spec/types.js';
 import type { ObservedEngine } from './observed.js';
+import { CONTROLLER_PROTOCOL, securityEnv, securityProperties } from './kafka-security-config.js';
 import { controllerQuorumProperties, imageKafkaVersion, internalTopicProperties, NEWEST_TESTED_VERSION } from '../kafka/versions.js';
 
 /** A network mode after `auto` was decided for an engine. */
@@ -59,16 +60,20 @@ export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, netwo
     'log.dirs': KAFKA_DATA_DIR,
     ...internalTopicProperties(imageKafkaVersion(kafka.image) ?? NEWEST_TESTED_VERSION, kafka.nodes),
     'group.initial.rebalance.delay.ms': '0',
+    ...(kafka.security ? securityProperties(kafka.security) : {}),
   };
+  // A secured cluster names its client listener after its protocol (SASL_SSL://...) and runs the controllers on mTLS.
+  const client = kafka.security?.listener ?? 'PLAINTEXT';
+  const controller = kafka.security ? CONTROLLER_PROTOCOL : 'PLAINTEXT';
   const port = kafka.port + node - 1;
   const networked: Record<string, string> =
     network === 'host'
       ? {
           // 127.0.0.1 rather than localhost: clients resolving localhost to ::1 first would miss the listener.
-          listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${kafka.controllerPort + node - 1}`,
-          'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
-          'inter.broker.listener.name': 'PLAINTEXT',
-          'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+          listeners: `${client}://127.0.0.1:${port},CONTROLLER://127.0.0.1:${kafka.controllerPort + node - 1}`,
+          'advertised.listeners': `${client}://127.0.0.1:${port}`,
+          'inter.broker.listener.name': client,
+          'listener.security.protocol.map': `CONTROLLER:${controller},${client}:${client}`,
           ...controllerQuorumProperties(ids.map((id) => `127.0.0.1:${kafka.controllerPort + id - 1}`)),
         }
       : {
@@ -79,7 +84,7 @@ export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, netwo
           ].join(','),
           'advertised.listeners': `INTERNAL://${bridgeHostname(node)}:${BRIDGE_PORTS.internal},EXTERNAL://localhost:${port}`,
           'inter.broker.listener.name': 'INTERNAL',
-          'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT',
+          'listener.security.protocol.map': `CONTROLLER:${controller},INTERNAL:${client},EXTERNAL:${client}`,
           ...controllerQuorumProperties(ids.map((id) => `${bridgeHostname(id)}:${BRIDGE_PORTS.controller}`)),
         };
   return { ...common, ...networked, ...kafka.properties };
@@ -92,6 +97,7 @@ export function kafkaNodeEnv(kafka: KafkaClusterSpec, node: number, network: Res
   for (const [key, value] of Object.entries(props)) env[propertyEnvName(key)] = value;
   env.CLUSTER_ID = kafka.clusterId;
   env.KAFKA_HEAP_OPTS = `-Xmx${kafka.heap} -Xms${kafka.heap}`;
+  if (kafka.security) Object.assign(env, securityEnv(kafka.security));
   return Object.keys(env)
     .sort()
     .map((k) => `${k}=${env[k]}`);

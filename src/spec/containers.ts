@@ -11,12 +11,13 @@ import {
 } from './defaults.js';
 import { unsupportedImage, zookeeperProperty } from '../kafka/versions.js';
 import { checkImage, normaliseServices } from './services.js';
+import { normaliseSecurity, SECURITY_MANAGED_PROPERTY } from './security.js';
 import { quote } from './text.js';
 import type { ContainersSpec, KafkaClusterSpec } from './types.js';
 
 const PROPERTY_NAME = /^[a-z0-9._-]+$/;
 
-function brokerProperties(ctx: SpecContext, raw: unknown): Record<string, string> {
+function brokerProperties(ctx: SpecContext, raw: unknown, secured: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(asMap(raw) ?? {})) {
     const path = ['containers', 'kafka', 'properties', name];
@@ -31,6 +32,10 @@ function brokerProperties(ctx: SpecContext, raw: unknown): Record<string, string
     }
     if (MANAGED_BROKER_PROPERTIES.includes(name)) {
       ctx.problems.add(path, `broker property ${quote(name)} is managed by kafkaform`, 'remove it; use containers.kafka.port, controllerPort and nodes to shape listeners and the quorum', 'key');
+      continue;
+    }
+    if (secured && SECURITY_MANAGED_PROPERTY.test(name)) {
+      ctx.problems.add(path, `broker property ${quote(name)} is managed by containers.kafka.security`, 'remove it; security sets listeners, TLS, SASL, super.users and the authorizer', 'key');
       continue;
     }
     const s = scalarString(value);
@@ -72,9 +77,10 @@ function kafkaCluster(ctx: SpecContext, raw: unknown, project: string): KafkaClu
     port,
     controllerPort,
     heap: asString(m.heap, DEFAULT_KAFKA_HEAP),
-    properties: brokerProperties(ctx, m.properties),
+    properties: brokerProperties(ctx, m.properties, m.security !== undefined && m.security !== null && m.security !== false),
     persistence,
     clusterId: asString(m.clusterId, defaultClusterId(project)),
+    security: normaliseSecurity(ctx, m.security, project),
     pos: ctx.source.pos(['containers', 'kafka'], 'key'),
   };
 }

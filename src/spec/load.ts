@@ -11,6 +11,7 @@ import { checkSchema } from './schema-check.js';
 import type { Spec } from './types.js';
 import { readYaml } from './yaml-source.js';
 import { applyEnvironment } from './environments.js';
+import { ensureSecurityMaterial } from '../security/material.js';
 import type { IncludeIO } from './include.js';
 import { interpolateTree, scrubProblem, type Substitutions } from './interpolate-tree.js';
 
@@ -125,7 +126,11 @@ export async function loadSpec(
       details: { file },
     });
   }
-  return parseSpec(text, file, env, { fileExists: isFile, environment: options.environment, readFile: readIncluded });
+  const spec = parseSpec(text, file, env, { fileExists: isFile, environment: options.environment, readFile: readIncluded });
+  const security = spec.containers?.kafka?.security;
+  // The local cluster's CA and certificates: issued once, then read; their digest is part of the brokers' config.
+  if (security) security.fingerprint = ensureSecurityMaterial(security).fingerprint;
+  return spec;
 }
 
 /** Largest spec read (characters): 10,000 topics, the schema's maximum, take about 1 MiB; bigger files are refused before parsing. */

@@ -3,6 +3,7 @@ import { asMap, asString, type SpecContext } from './context.js';
 import { normaliseContainers } from './containers.js';
 import { checkTopicConfigsForImage } from './kafka-version.js';
 import { normaliseSeeds } from './seeds.js';
+import { withOwnCredentials } from './security.js';
 import { withIncludedTopics } from './include.js';
 import { normaliseTopics } from './topics.js';
 import type { Spec } from './types.js';
@@ -15,7 +16,7 @@ export function normaliseSpec(ctx: SpecContext, data: unknown, absFile: string):
   const root = asMap(data) ?? {};
   const project = asString(root.project, '');
   const containers = normaliseContainers(ctx, root.containers, project);
-  const cluster = normaliseCluster(ctx, root.cluster, containers?.kafka != null, root.cluster !== undefined);
+  const cluster = withOwnCredentials(normaliseCluster(ctx, root.cluster, containers?.kafka != null, root.cluster !== undefined), containers?.kafka?.security ?? null);
   const topics = withIncludedTopics(ctx, normaliseTopics(ctx, root.topics), root.include);
   checkTopicConfigsForImage(ctx, containers?.kafka ?? null, topics);
   const seeds = normaliseSeeds(ctx, root.seed, topics);

@@ -43,7 +43,11 @@ export function compiledSchema(): { schema: SchemaNode; validate: ValidateFuncti
 
 /** True for values that may be secrets (SASL credentials, service env values): messages show their kind only. */
 export function isSecretPath(path: DocPath): boolean {
-  return (path[0] === 'cluster' && path[1] === 'sasl') || (path[0] === 'containers' && path[1] === 'services' && path[3] === 'env');
+  return (
+    (path[0] === 'cluster' && path[1] === 'sasl') ||
+    (path[0] === 'containers' && path[1] === 'services' && path[3] === 'env') ||
+    (path[0] === 'containers' && path[1] === 'kafka' && path[2] === 'security' && path[3] === 'admin' && path[4] === 'password')
+  );
 }
 
 function got(path: DocPath, data: unknown): string {

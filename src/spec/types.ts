@@ -102,6 +102,36 @@ export interface KafkaClusterSpec {
   persistence: 'volume' | 'none';
   /** KRaft cluster id; defaults to one derived from the project name, so it is stable. */
   clusterId: string;
+  /** Authentication and TLS of the local cluster; null: plaintext, no authentication. */
+  security: KafkaSecuritySpec | null;
+  pos: SourcePos;
+}
+
+/** Kafka's name of how clients reach a secured local cluster. */
+export type SecuredListener = 'SASL_SSL' | 'SSL' | 'SASL_PLAINTEXT';
+
+/** A SASL mechanism the local cluster can enable, in Kafka's spelling. */
+export type SaslMechanismName = 'SCRAM-SHA-512' | 'SCRAM-SHA-256' | 'PLAIN';
+
+/**
+ * `containers.kafka.security`: the local cluster's client listener, its SASL mechanism, the admin (a super user)
+ * and whether ACLs are enforced. Secret: admin.password, never printed.
+ */
+export interface KafkaSecuritySpec {
+  listener: SecuredListener;
+  /** The one SASL mechanism enabled; null on SSL (the admin is a client certificate). */
+  mechanism: SaslMechanismName | null;
+  admin: {
+    username: string;
+    /** Null on SSL. */
+    password: string | null;
+  };
+  /** Run KRaft's StandardAuthorizer, so ACLs are enforced (super users pass). */
+  authorizer: boolean;
+  /** Absolute directory of the CA, certificates and keys: <spec dir>/.kafkaform/<project>/tls. */
+  stateDir: string;
+  /** Digest of the CA and broker certificates in stateDir (set when the spec is loaded from disk); null: not read. */
+  fingerprint: string | null;
   pos: SourcePos;
 }
 

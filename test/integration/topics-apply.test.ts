@@ -44,6 +44,7 @@ function spec(): Spec {
         properties: {},
         persistence: 'none',
         clusterId: defaultClusterId(PROJECT),
+        security: null,
         pos: POS,
       },
       services: [],

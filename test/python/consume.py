@@ -27,9 +27,19 @@ def main():
     parser.add_argument("--expect", type=int, default=0)
     parser.add_argument("--idle", type=float, default=2.0)
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--config", help="a librdkafka key=value file, e.g. from kafkaform output client-config --format librdkafka")
     args = parser.parse_args()
 
+    extra = {}
+    if args.config:
+        with open(args.config, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    key, _, value = line.partition("=")
+                    extra[key] = value
     consumer = Consumer({
+        **extra,
         "bootstrap.servers": args.bootstrap,
         "group.id": args.group,
         "auto.offset.reset": "earliest",

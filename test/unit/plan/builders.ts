@@ -59,6 +59,7 @@ export function kafkaContainers(nodes = 1): ContainersSpec {
     properties: {},
     persistence: 'none',
     clusterId: 'shop-cluster-id',
+    security: null,
     pos: pos(3),
   };
   return { kafka, services: [] };

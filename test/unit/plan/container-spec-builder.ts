@@ -20,6 +20,7 @@ export function kafkaSpec(over: Partial<KafkaClusterSpec> = {}): KafkaClusterSpe
     properties: {},
     persistence: 'volume',
     clusterId: 'MkU3OEVBNTcwNTJENDM2Qk',
+    security: null,
     pos,
     ...over,
   };

@@ -127,8 +127,8 @@ describe('renderReportText', () => {
     expect(text).toContain('  ✗ ~ topic orders: partitions 3 → 6 (7ms)\n      KF202: broker said no\n');
     expect(text).toContain('Not applied (1 action):\n  ○ - topic old (created by project shop, no longer in the spec)\n');
     expect(text.trimEnd().split('\n').slice(-2)).toEqual([
-      'Apply failed: 1 action failed. 1 added, 0 changed, 0 destroyed.',
-      'Every step is safe to repeat: fix the cause and run it again to finish.',
+      '[KF401] Apply failed: 1 action failed (KF202). 1 added, 0 changed, 0 destroyed.',
+      '  fix: every step is safe to repeat: fix the cause shown above and run it again to finish.',
     ]);
     expect(text).not.toContain('Apply complete');
   });

@@ -71,6 +71,7 @@ describe('parseSpec: a valid spec', () => {
       properties: { 'log.retention.hours': '24', 'auto.create.topics.enable': 'false' },
       persistence: 'volume',
       clusterId: defaultClusterId('shop'),
+      security: null,
     });
     expect(kafka?.clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
 
