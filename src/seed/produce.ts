@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
-import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
+import { isBrokerError, kafkaErrorName, requestFailed } from '../kafka/errors.js';
 import { STATE_TOPIC, ensureStateTopic, readProjectLedger, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { SeedDigest } from '../plan/desired.js';
@@ -131,8 +131,9 @@ async function produceOnce(seed: SeedDigest, ctx: SeedProduceContext, refresh: b
     await txn.end(false).catch(() => undefined);
     await txn.close();
     // Another apply of this project may have fenced this one and committed the entry itself (its fence can
-    // surface as any error, UNKNOWN_SERVER_ERROR included): then the entry is produced, once, and nothing failed.
-    if (await recordedMeanwhile(seed, ctx)) return;
+    // surface as any Kafka error, UNKNOWN_SERVER_ERROR included): then the entry is produced, once, and nothing
+    // failed. A failure of our own (a throwing progress callback, say) is not the broker's and stays a failure.
+    if (isBrokerError(err) && (await recordedMeanwhile(seed, ctx))) return;
     if (FENCED.has(kafkaErrorName(err) ?? '')) throw fenced(ctx.spec.project, seed, err);
     throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
   }
