@@ -13,6 +13,12 @@ export const ErrorCodes = {
   CLUSTER_TLS_FAILED: 'KF205',
   /** A broker did not answer a request within its deadline (cluster.requestTimeout); the error names the broker and the request. */
   KAFKA_TIMEOUT: 'KF209',
+  /** An open transaction on the project's state partition did not end within the bound; reading past it could miss records. */
+  STATE_UNSETTLED: 'KF210',
+  /** Another apply of the same project fenced this run's seed transaction; nothing of the entry was committed by this run. */
+  CONCURRENT_APPLY: 'KF211',
+  /** The topic under a name is not the one the project owns (another topic ID, or no record): nothing was deleted or adopted. */
+  OWNERSHIP_MISMATCH: 'KF212',
   DOCKER_UNREACHABLE: 'KF300',
   DOCKER_PERMISSION_DENIED: 'KF301',
   IMAGE_UNAVAILABLE: 'KF302',

@@ -5,6 +5,7 @@ import { observeDocker } from '../docker/observe-containers.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { observeCluster, type ObserveScope } from '../kafka/observe-cluster.js';
 import { observeUsage } from '../kafka/usage.js';
+import { fenceSeedTransactions } from '../seed/fence.js';
 import { stakeTopics } from '../plan/lint.js';
 import { planContainers } from '../plan/containers.js';
 import type { PlanOptions } from '../plan/desired.js';
@@ -23,6 +24,13 @@ export interface ObserveDeps {
   options?: PlanOptions;
   /** What to observe in full; default: the spec's declared and owned topics (observeScope). */
   scope?: ObserveScope;
+  /** Progress lines (e.g. waiting for another run's open transaction on the state topic). */
+  onProgress?: (message: string) => void;
+  /**
+   * Set by apply (never by plan): when the project's state partition has an open transaction, the project's
+   * own seed transactions are fenced before the ledger read, so a crashed earlier apply does not hold it back.
+   */
+  fenceSeeds?: boolean;
 }
 
 /** The plan options that change nothing. */
@@ -54,7 +62,10 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 
   let cluster: ObservedCluster | null;
   try {
-    cluster = await observeCluster(deps.link.connection(), deps.scope ?? observeScope(spec));
+    const conn = deps.link.connection();
+    const seedTopics = spec.seeds.map((s) => s.topic);
+    const fence = deps.fenceSeeds && seedTopics.length > 0 ? () => fenceSeedTransactions(conn, spec.project, seedTopics) : undefined;
+    cluster = await observeCluster(conn, { ...(deps.scope ?? observeScope(spec)), onProgress: deps.onProgress, fence });
   } catch (err) {
     if (!(err instanceof KafkaformError) || !CLUSTER_FAILURES.has(err.code)) throw err;
     // The connection failed: drop it, so the connection after the containers start is a fresh one.

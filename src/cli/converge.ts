@@ -32,7 +32,19 @@ export interface ConvergeResult {
  */
 export async function converge(session: Session, hooks: ConvergeHooks): Promise<ConvergeResult> {
   hooks.onProgress?.('observing Docker and the cluster');
-  const { observed, plan } = await (hooks.source ?? (() => observeAndPlan(session)))();
+  // Waits while observing (an open transaction on the state topic) are shown with their cause; an apply
+  // aborts its own project's stuck seed transactions instead of waiting for them (src/seed/fence.ts).
+  // Only the first observation fences: the re-observation after executing must not abort the open
+  // transaction of another apply of this project that is seeding right now.
+  session.deps.onProgress = hooks.onProgress;
+  session.deps.fenceSeeds = true;
+  let first: { observed: Observed; plan: Plan };
+  try {
+    first = await (hooks.source ?? (() => observeAndPlan(session)))();
+  } finally {
+    session.deps.fenceSeeds = false;
+  }
+  const { observed, plan } = first;
   hooks.onPlan?.(plan);
   if (hasErrors(plan)) return { plan, report: emptyReport(plan, false), executed: false };
   if (plan.actions.length === 0) return { plan, report: emptyReport(plan, true), executed: false };

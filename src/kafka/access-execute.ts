@@ -29,7 +29,7 @@ function subject(a: AccessAction): string {
  */
 export async function createBindings(actions: AclCreateAction[], ctx: AccessExecContext): Promise<Outcomes<AclCreateAction>> {
   const outcomes: Outcomes<AclCreateAction> = new Map();
-  await writeState(ctx.conn, actions.map((a) => aclOwnershipMessage(ctx.spec.project, a.binding)));
+  await writeState(ctx.conn, ctx.spec.project, actions.map((a) => aclOwnershipMessage(ctx.spec.project, a.binding)));
   ctx.onProgress?.(`creating ${plural(actions.length, 'ACL')}`);
   try {
     await createAcls(ctx.conn, actions.map((a) => a.binding));
@@ -59,7 +59,7 @@ export async function createBindings(actions: AclCreateAction[], ctx: AccessExec
 /** Writes tombstones of records whose change Kafka refused; a failure here is only reported as progress. */
 async function takeBack(ctx: AccessExecContext, messages: StateMessage[]): Promise<void> {
   try {
-    await writeState(ctx.conn, messages);
+    await writeState(ctx.conn, ctx.spec.project, messages);
   } catch (err) {
     ctx.onProgress?.(`could not take back ownership records: ${(err as Error).message}`);
   }
@@ -76,7 +76,7 @@ export async function deleteBindings(actions: AclDeleteAction[], ctx: AccessExec
   });
   const done = actions.filter((a) => outcomes.get(a) === null);
   try {
-    await writeState(ctx.conn, done.map((a) => aclTombstone(a.binding)));
+    await writeState(ctx.conn, ctx.spec.project, done.map((a) => aclTombstone(a.binding)));
   } catch (err) {
     for (const a of done) outcomes.set(a, requestFailed('forget ownership of ACL', subject(a), err));
   }
@@ -98,7 +98,7 @@ export async function setUsers<A extends UserCreateAction | UserUpdateAction>(ac
     return false;
   });
   const creates = sendable.filter((a) => a.kind === 'user.create');
-  await writeState(ctx.conn, creates.map((a) => userMessage(a.user, { project, ...a.markers })));
+  await writeState(ctx.conn, ctx.spec.project, creates.map((a) => userMessage(a.user, { project, ...a.markers })));
   ctx.onProgress?.(`setting SCRAM credentials of ${plural(sendable.length, 'user')}`);
   const results = await alterScramUsers(
     ctx.conn,
@@ -108,7 +108,7 @@ export async function setUsers<A extends UserCreateAction | UserUpdateAction>(ac
   for (const a of sendable) outcomes.set(a, results.has(a.user) ? results.get(a.user)! : missingResult(a.user));
   const applied = sendable.filter((a) => outcomes.get(a) === null);
   try {
-    await writeState(ctx.conn, applied.map((a) => userMessage(a.user, { project, ...a.markers })));
+    await writeState(ctx.conn, ctx.spec.project, applied.map((a) => userMessage(a.user, { project, ...a.markers })));
   } catch (err) {
     for (const a of applied) outcomes.set(a, requestFailed('record user', a.user, err));
   }
@@ -126,7 +126,7 @@ export async function deleteUsers(actions: UserDeleteAction[], ctx: AccessExecCo
   }
   const done = actions.filter((a) => outcomes.get(a) === null);
   try {
-    await writeState(ctx.conn, done.map((a) => userTombstone(a.user)));
+    await writeState(ctx.conn, ctx.spec.project, done.map((a) => userTombstone(a.user)));
   } catch (err) {
     for (const a of done) outcomes.set(a, requestFailed('forget user', a.user, err));
   }

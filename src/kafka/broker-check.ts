@@ -78,6 +78,9 @@ export function chunkCreates(creates: readonly TopicCreateAction[]): TopicCreate
   return chunks;
 }
 
+/** Kafka's error code for a create of a topic that exists. */
+const TOPIC_ALREADY_EXISTS = 36;
+
 /**
  * What the broker would refuse of the plan's creates and incremental config changes, asked with validate_only
  * (one request per chunk of creates, one for all config changes). Null when the broker could not be asked
@@ -96,7 +99,9 @@ export async function brokerRefusals(conn: KafkaConnection, plan: Plan): Promise
       const byTopic = new Map(creates.map((c) => [c.topic, c]));
       for (const chunk of chunkCreates(creates)) {
         for (const t of await validateCreates(conn, chunk)) {
-          if (t.errorCode === 0) continue;
+          // TOPIC_ALREADY_EXISTS: created since the observation (another apply, maybe of this project). Not a
+          // value the broker refuses: the create step decides whether the topic is this project's.
+          if (t.errorCode === 0 || t.errorCode === TOPIC_ALREADY_EXISTS) continue;
           const create = byTopic.get(t.name);
           const key = create ? await culpritKey(Object.keys(create.config), t.errorMessage, async (k) => (await validateCreates(conn, [{ ...create, config: { [k]: create.config[k]! } }]))[0]?.errorCode !== 0) : undefined;
           refusals.push(refusal(t.name, 'create', t.errorCode, t.errorMessage, key));

@@ -1,7 +1,8 @@
 import type { IHeaders } from 'kafkajs';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
-import { decodeFetchedPartition } from './kafkajs-internals.js';
+import { isBrokerError, kafkaErrorName } from './errors.js';
+import { decodeFetchedPartition, type InternalCluster } from './kafkajs-internals.js';
 
 // kafkajs only fetches through consumer groups. Reading without joining a group (peek, the state topic)
 // uses its internal cluster's brokers and its record-batch filtering, both through src/kafka/kafkajs-internals.ts.
@@ -29,6 +30,8 @@ export interface ReadOptions {
   end?: 'latest' | 'follow';
   /** Stop after this many messages in total. */
   limit?: number;
+  /** With an explicit `from`: read up to this offset (exclusive) without asking for the ends first. */
+  to?: string;
   signal?: AbortSignal;
 }
 
@@ -57,7 +60,8 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
       });
     }
   }
-  const offsets = await admin.fetchTopicOffsets(opts.topic);
+  const explicit = opts.to !== undefined && opts.from !== undefined && opts.from !== 'earliest';
+  const offsets = explicit ? wanted.map((partition) => ({ partition, low: opts.from!, high: opts.to! })) : await admin.fetchTopicOffsets(opts.topic);
   const position = new Map<number, bigint>();
   const endOf = new Map<number, bigint>();
   for (const o of offsets) {
@@ -130,6 +134,59 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
       for (const p of active) endOf.set(p, position.get(p) ?? 0n);
     }
   }
+}
+
+/** A partition's two ends: records below lastStable are decided; those from there to highWatermark are in open transactions. */
+export interface PartitionEnds {
+  partition: number;
+  highWatermark: bigint;
+  lastStable: bigint;
+}
+
+/**
+ * The high watermark and the last stable offset of each partition of `topic` (ListOffsets read_uncommitted and
+ * read_committed, one request each per leader). lastStable < highWatermark means an open transaction.
+ */
+export async function partitionEnds(conn: KafkaConnection, topic: string, partitions?: number[]): Promise<PartitionEnds[]> {
+  const cluster = await conn.internal();
+  try {
+    await cluster.addTargetTopic(topic);
+  } catch (err) {
+    // Only Kafka's own answer means "no such topic": a lost connection must not read as an empty state.
+    if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicNotFound(topic, err);
+    throw err;
+  }
+  // Leaders move (a topic born a moment ago, a restarted broker): on a stale leader, reload metadata once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (cluster.findTopicPartitionMetadata(topic).some((p) => p.leader < 0)) await cluster.refreshMetadata();
+      return await endsOnce(conn, cluster, topic, partitions);
+    } catch (err) {
+      if (attempt >= 3 || !isBrokerError(err)) throw err;
+      await cluster.refreshMetadata();
+    }
+  }
+}
+
+/** One round of ListOffsets per leader for partitionEnds. */
+async function endsOnce(conn: KafkaConnection, cluster: InternalCluster, topic: string, partitions?: number[]): Promise<PartitionEnds[]> {
+  const all = cluster.findTopicPartitionMetadata(topic);
+  if (all.length === 0) throw topicNotFound(topic);
+  const meta = all.filter((p) => !partitions || partitions.includes(p.partitionId));
+  const byLeader = new Map<number, number[]>();
+  for (const p of meta) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId]);
+  const out: PartitionEnds[] = [];
+  for (const [leader, ps] of byLeader) {
+    const broker = await cluster.findBroker({ nodeId: leader });
+    const ask = async (isolationLevel: number): Promise<Map<number, bigint>> => {
+      conn.count('ListOffsets');
+      const r = await broker.listOffsets({ isolationLevel, topics: [{ topic, partitions: ps.map((partition) => ({ partition, timestamp: -1 })) }] });
+      return new Map(r.responses.flatMap((t) => t.partitions.map((p) => [p.partition, BigInt(p.offset)] as const)));
+    };
+    const [high, stable] = await Promise.all([ask(0), ask(1)]);
+    for (const p of ps) out.push({ partition: p, highWatermark: high.get(p) ?? 0n, lastStable: stable.get(p) ?? 0n });
+  }
+  return out.sort((a, b) => a.partition - b.partition);
 }
 
 /** Reads every record of a topic up to its current end into memory (small topics: the state topic). */

@@ -105,6 +105,9 @@ export interface InternalCluster {
     topics: { topic: string; partitions: { partition: number }[]; fromBeginning: boolean }[],
   ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   brokerPool?: { seedBroker?: InternalBroker };
+  refreshMetadataIfNecessary(): Promise<void>;
+  /** Any connected broker in KRaft (the "controller" kafkajs reports is a random broker there). */
+  findControllerBroker(): Promise<InternalBroker>;
 }
 
 /**
@@ -234,6 +237,99 @@ export function protocolError(code: number, message: string | null): Error {
   const err = createErrorFromCode(code) as Error;
   if (message) err.message = `${err.message} (${message})`;
   return err;
+}
+
+// Requests kafkajs 2.2.4 has no definition for (Metadata v10+ with topic IDs, DeleteTopics v6 by topic ID) are
+// framed with its own Encoder/Decoder and sent through its broker connections, like the definitions it ships.
+
+/** kafkajs' protocol encoder (compact and varint writers included). */
+export interface WireEncoder {
+  writeInt8(v: number): WireEncoder;
+  writeInt16(v: number): WireEncoder;
+  writeInt32(v: number): WireEncoder;
+  writeBoolean(v: boolean): WireEncoder;
+  writeBuffer(b: Buffer): WireEncoder;
+  writeUVarInt(v: number): WireEncoder;
+  writeUVarIntString(v: string | null): WireEncoder;
+  writeUVarIntArray(items: WireEncoder[]): WireEncoder;
+  writeUVarIntBytes(v?: Buffer | null): WireEncoder;
+  writeEncoder(e: WireEncoder): WireEncoder;
+  readonly buffer: Buffer;
+}
+
+/** kafkajs' protocol decoder. */
+export interface WireDecoder {
+  readInt8(): number;
+  readInt16(): number;
+  readInt32(): number;
+  readBoolean(): boolean;
+  readUVarInt(): number;
+  readUVarIntString(): string | null;
+  readUVarIntArray<T>(reader: (d: WireDecoder) => T): T[] | null;
+  readTaggedFields(): void;
+  readBytes(n: number): Buffer;
+}
+
+const EncoderClass = require('kafkajs/src/protocol/encoder') as new () => WireEncoder;
+const DecoderClass = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => WireDecoder;
+
+/** A fresh kafkajs encoder. */
+export function wireEncoder(): WireEncoder {
+  return new EncoderClass();
+}
+
+/** A kafkajs decoder over `buf`. */
+export function wireDecoder(buf: Buffer): WireDecoder {
+  return new DecoderClass(buf);
+}
+
+/** A request kafkajs does not define: the versions we implement, and how to encode and decode each. */
+export interface RawRequestDefinition<T> {
+  apiKey: number;
+  apiName: string;
+  /** Versions implemented, lowest first; the highest one the broker also supports is used. */
+  versions: number[];
+  encode(version: number): WireEncoder;
+  decode(version: number, decoder: WireDecoder): T;
+}
+
+/** A kafkajs internal broker: just what raw requests need. */
+export interface VersionedBroker {
+  nodeId: number;
+  lookupRequest(apiKey: number, definition: unknown): unknown;
+}
+
+/**
+ * Sends a raw request to `broker` at the highest version both sides implement. Throws UNSUPPORTED_VERSION
+ * (as a KafkaformError with that kafkaError detail) when the broker's highest version is below ours.
+ */
+export async function sendVersionedRequest<T>(broker: VersionedBroker, def: RawRequestDefinition<T>): Promise<T> {
+  const definition = {
+    versions: def.versions.map(String),
+    protocol: ({ version }: { version: number }) => () => ({
+      request: { apiKey: def.apiKey, apiVersion: version, apiName: def.apiName, expectResponse: () => true, encode: async () => def.encode(version) },
+      response: { decode: async (raw: Buffer) => ({ version, raw }), parse: async (data: { version: number; raw: Buffer }) => data },
+    }),
+  };
+  const make = broker.lookupRequest(def.apiKey, definition) as () => { request: { apiVersion: number } };
+  const protocol = make();
+  if (!def.versions.includes(protocol.request.apiVersion)) {
+    throw new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `the broker does not support ${def.apiName} v${def.versions[0]}+`, {
+      details: { kafkaError: 'UNSUPPORTED_VERSION' },
+      hint: 'kafkaform needs Kafka 2.8 or newer for topic IDs',
+    });
+  }
+  const { version, raw } = (await sendRequest(broker, protocol as unknown as KafkajsProtocol)) as { version: number; raw: Buffer };
+  return def.decode(version, wireDecoder(raw));
+}
+
+const { errorCodes } = require('kafkajs/src/protocol/error') as { errorCodes: { type: string; code: number }[] };
+
+/** Kafka's protocol error name of a code, by kafkajs' table ("NONE" for 0; UNKNOWN_TOPIC_ID, which kafkajs lacks, by hand). */
+export function errorCodeName(code: number): string {
+  if (code === 0) return 'NONE';
+  if (code === 100) return 'UNKNOWN_TOPIC_ID';
+  return errorCodes.find((e) => e.code === code)?.type ?? `KAFKA_ERROR_${code}`;
 }
 
 /** The slice of kafkajs' internal Connection this guard touches. */

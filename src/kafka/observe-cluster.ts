@@ -6,7 +6,8 @@ import { kafkaErrorName, requestFailed } from './errors.js';
 import { supportsIncrementalAlterConfigs } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './client.js';
 import { observeAccess, type AccessScope } from './observe-access.js';
-import { noteStateTopicExists, readState, type ClusterState } from './state.js';
+import { liveOwners, noteStateTopicExists, readState, type ClusterState } from './state.js';
+import { fetchTopicIds } from './topic-ids.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
 const ATTEMPTS = 3;
@@ -23,14 +24,19 @@ export interface ObserveScope extends AccessScope {
   all?: boolean;
   /** False: skip reading the state topic (owners and seeds come back empty); after an apply that wrote none. */
   state?: boolean;
+  /** Progress lines while the state read waits (another run's open transaction on the project's state partition). */
+  onProgress?: (message: string) => void;
+  /** Aborts the project's own stuck seed transactions before the state read waits for them (apply only). */
+  fence?: () => Promise<void>;
 }
 
 /**
  * Observes the cluster with a constant number of round trips whatever the topic count: one describeCluster,
  * one all-topics Metadata (names and partitions only), one DescribeConfigs and one ListPartitionReassignments
  * for the declared topics, one more DescribeConfigs only when the project owns undeclared topics, the state
- * topic read (ListOffsets + Fetch), and ApiVersions of one broker. Nothing per topic is asked about topics
- * that are neither declared nor owned, so requests do not grow with the cluster's other topics.
+ * topic read (ListOffsets + Fetch) with one Metadata v10+ for topic IDs, and ApiVersions of one broker. Nothing
+ * per topic is asked about topics that are neither declared nor owned, so requests do not grow with the
+ * cluster's other topics.
  */
 export async function observeCluster(conn: KafkaConnection, scope: ObserveScope = { topics: [] }): Promise<ObservedCluster> {
   for (let attempt = 1; ; attempt++) {
@@ -53,7 +59,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const names = metadata.topics.map((t) => t.name).sort();
   const existing = new Set(names);
   const hasState = existing.has(STATE_TOPIC);
-  if (hasState) noteStateTopicExists(conn);
+  if (hasState) noteStateTopicExists(conn, metadata.topics.find((t) => t.name === STATE_TOPIC)?.partitions.length);
   const partitionsByTopic = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
 
   const declared = scope.all ? names : [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();
@@ -70,15 +76,20 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
           .listPartitionReassignments({ topics: topics.map((topic) => ({ topic, partitions: (partitionsByTopic.get(topic) ?? []).map((p) => p.partitionId) })) })
           .then((r) => r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic));
 
-  const [configs, reassigning, state, incremental] = await Promise.all([
+  const [configs, reassigning, state, ids, incremental] = await Promise.all([
     describe(probe === undefined ? declared : [...declared, probe]),
     reassignments(declared),
-    hasState && scope.state !== false ? readState(conn) : Promise.resolve<ClusterState>({ owners: {}, seeds: [] }),
+    hasState && scope.state !== false
+      ? readState(conn, { project: scope.project, onProgress: scope.onProgress, fence: scope.fence })
+      : Promise.resolve<ClusterState>({ owners: {}, ownerships: [], seeds: [] }),
+    hasState && scope.state !== false ? fetchTopicIds(conn) : Promise.resolve(new Map<string, string>()),
     supportsIncrementalAlterConfigs(conn),
   ]);
+  // Ownership follows the topic, not its name: only a live topic whose ID a record holds is owned.
+  const owners = liveOwners(state, ids);
   // Owned topics the spec no longer declares: planned for deletion or kept, so observed like declared ones.
   const scoped = new Set(declared);
-  const owned = scope.project === undefined ? [] : names.filter((t) => state.owners[t] === scope.project && !scoped.has(t));
+  const owned = scope.project === undefined ? [] : names.filter((t) => owners[t] === scope.project && !scoped.has(t));
   const [ownedConfigs, ownedReassigning, access] = await Promise.all([describe(owned), reassignments(owned), observeAccess(conn, scope, state)]);
 
   const configsByTopic = new Map([...configs, ...ownedConfigs].map((r) => [r.resourceName, r.configEntries]));
@@ -93,7 +104,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const out: ObservedCluster = {
     brokers,
     topics,
-    owners: state.owners,
+    owners,
     seeds: state.seeds,
     reassigning: [...new Set([...reassigning, ...ownedReassigning])].sort(),
     incrementalAlterConfigs: incremental,

@@ -50,15 +50,21 @@ export class RecordBatchTransaction {
    * Connects and initialises the transactional id: the broker fences any earlier producer with the same
    * id and aborts its unfinished transaction, so a crashed attempt can never commit later.
    */
-  static async begin(conn: KafkaConnection, transactionalId: string, topics: string[], opts: { transactionTimeoutMs: number }): Promise<RecordBatchTransaction> {
+  static async begin(
+    conn: KafkaConnection,
+    transactionalId: string,
+    topics: string[],
+    opts: { transactionTimeoutMs: number; refresh?: boolean },
+  ): Promise<RecordBatchTransaction> {
     const cluster = await conn.internal();
     await cluster.addMultipleTargetTopics(topics);
+    if (opts.refresh) await cluster.refreshMetadata();
     conn.count('Metadata');
     const find = async (): Promise<InternalBroker> => {
       conn.count('FindCoordinator');
       return cluster.findGroupCoordinator({ groupId: transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
     };
-    let coordinator = await find();
+    let coordinator = await findWithin(find, COORDINATOR_WAIT_MS);
     const init = await retryCoordinator(async () => {
       conn.count('InitProducerId');
       return coordinator.initProducerId({ transactionalId, transactionTimeout: opts.transactionTimeoutMs });
@@ -182,6 +188,29 @@ export function encodeProduceBody(transactionalId: string, timeoutMs: number, ba
     }
   }
   return buf;
+}
+
+/**
+ * How long to keep asking for the transaction coordinator: the first transaction on a fresh broker creates
+ * __transaction_state (50 partitions by default), and until it is loaded no coordinator is found.
+ */
+const COORDINATOR_WAIT_MS = 30_000;
+
+/** Finds the coordinator, retrying "not found yet" (kafkajs gives up after its own few retries) until `ms` passed. */
+async function findWithin(find: () => Promise<InternalBroker>, ms: number): Promise<InternalBroker> {
+  const deadline = Date.now() + ms;
+  let delay = 100;
+  for (;;) {
+    try {
+      return await find();
+    } catch (err) {
+      const e = err as { name?: string; type?: string };
+      const retriable = e.name === 'KafkaJSGroupCoordinatorNotFound' || RETRIABLE.has(e.type ?? '');
+      if (!retriable || Date.now() + delay > deadline) throw err;
+      await sleep(delay);
+      delay = Math.min(delay * 2, 2000);
+    }
+  }
 }
 
 /** Runs a coordinator request, retrying errors that clear up by themselves (e.g. the previous transaction still completing). */

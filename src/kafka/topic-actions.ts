@@ -11,18 +11,14 @@ import type {
 } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import type { KafkaConnection } from './client.js';
-import { isBrokerError, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isBrokerError, kafkaErrorMessage, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
 import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './client.js';
-import {
-  ownershipMessage,
-  ownershipRecord,
-  ownershipTombstone,
-  writeState,
-  type StateMessage,
-} from './state.js';
+import { liveOwners, ownershipMessage, ownershipRecord, ownershipTombstone, readState, writeState } from './state.js';
+import { deleteTopicsById, fetchTopicIds } from './topic-ids.js';
 import { waitForOverrides } from './verify.js';
-import { allTopicMetadata, waitForTopics, waitForTopicsGone } from './wait.js';
+import { waitForTopics } from './wait.js';
 
 /** The actions this module executes. */
 export type TopicAction =
@@ -66,63 +62,63 @@ export function guardTopics<A extends TopicAction>(
   };
 }
 
-/** Kafka errors that mean a CreateTopics entry certainly created nothing. */
-const NOT_CREATED = new Set([
-  'TOPIC_ALREADY_EXISTS',
-  'INVALID_TOPIC_EXCEPTION',
-  'INVALID_PARTITIONS',
-  'INVALID_REPLICATION_FACTOR',
-  'INVALID_REPLICA_ASSIGNMENT',
-  'INVALID_CONFIG',
-  'INVALID_REQUEST',
-  'POLICY_VIOLATION',
-  'TOPIC_AUTHORIZATION_FAILED',
-  'CLUSTER_AUTHORIZATION_FAILED',
-  'UNSUPPORTED_VERSION',
-]);
-
 /**
- * Creates all topics in one CreateTopics request. Ownership is recorded first (intent), so a crash after the
- * create still leaves the topic owned; when Kafka says the create did not happen, the record is taken back.
+ * Creates the topics, in requests of at most CREATE_RECORD_BUDGET controller records each (see chunkByRecords).
+ * Ownership is recorded only after a create that certainly made the topic (no per-topic error), with the ID
+ * the new topic has: a create that raced with another client, failed or was interrupted claims nothing.
  */
 export async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
+  const outcomes: Outcomes<TopicCreateAction> = new Map();
+  const chunks = chunkByRecords(actions, (a) => (a.partitions ?? 1) + 1 + Object.keys(a.config).length);
+  for (const [i, chunk] of chunks.entries()) {
+    if (chunks.length > 1) ctx.onProgress?.(`creating topics: request ${i + 1} of ${chunks.length}`);
+    for (const [a, e] of await createChunk(chunk, ctx)) outcomes.set(a, e);
+  }
+  return outcomes;
+}
+
+/** One CreateTopics request, then leaders, topic IDs and ownership records of the topics it created. */
+async function createChunk(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
   const { conn, spec } = ctx;
   const project = spec.project;
   const admin = await conn.admin();
-  await writeState(conn, actions.map((a) => ownershipMessage(ownershipRecord(project, a.topic))));
 
   ctx.onProgress?.(`creating ${plural(actions.length, 'topic')}`);
   const failures = new Map<string, unknown>();
   try {
     const topics = [...actions.map(topicConfig), { topic: CREATE_PROBE }];
     const created = await admin.createTopics({ topics, waitForLeaders: false, timeout: ctx.waitTimeoutMs ?? 30_000 });
-    // Only reachable if the broker accepted the probe: nothing then says which topics were created, so the
-    // intent records stay (a topic we created remains ours) and each action fails as the bug it is.
+    // Only reachable if the broker accepted the probe: nothing then says which topics were created, so
+    // nothing is claimed and each action fails as the bug it is.
     if (created) {
       const bug = new KafkaformError(ErrorCodes.INTERNAL, 'the broker accepted the create probe topic; this is a bug, please report it');
       return new Map(actions.map((a) => [a, bug]));
     }
   } catch (err) {
     const perTopic = topicErrors(err);
-    // Nothing says which topics were created (e.g. the connection dropped): keep the intent records, so a
-    // topic that was in fact created stays ours; the next apply creates the others.
+    // Nothing says which topics were created (e.g. the connection dropped): claim none. A topic that was in
+    // fact created stays unowned (never deleted by kafkaform); the next plan shows it as existing.
     if (perTopic.length === 0) return new Map(actions.map((a) => [a, requestFailed('create topic', a.topic, err)]));
     for (const e of perTopic) if (e.topic !== CREATE_PROBE) failures.set(e.topic, e.error);
   }
 
   const outcomes: Outcomes<TopicCreateAction> = new Map();
-  const takeBack: StateMessage[] = [];
   const created: TopicCreateAction[] = [];
+  const ours: TopicCreateAction[] = [];
+  const raced: TopicCreateAction[] = [];
   for (const a of actions) {
     const err = failures.get(a.topic);
-    const before = ctx.owners?.[a.topic];
-    if (err === undefined || (kafkaErrorName(err) === 'TOPIC_ALREADY_EXISTS' && before === project)) {
+    if (err === undefined) {
+      created.push(a);
+      ours.push(a);
+      continue;
+    }
+    // Already there and already ours (by topic ID, as observed): a blind plan met a topic that survived.
+    if (kafkaErrorName(err) === 'TOPIC_ALREADY_EXISTS' && ctx.owners?.[a.topic] === project) {
       created.push(a);
       continue;
     }
-    // Certainly not created by us: give the record back to whoever owned it before, or forget it. Any other
-    // error (a timeout, say) may hide a create that happened after all: the intent record stays.
-    if (before !== project && NOT_CREATED.has(kafkaErrorName(err) ?? '')) takeBack.push(before ? ownershipMessage(ownershipRecord(before, a.topic)) : ownershipTombstone(a.topic));
+    if (kafkaErrorName(err) === 'TOPIC_ALREADY_EXISTS') raced.push(a);
     const error =
       kafkaErrorName(err) === 'TOPIC_ALREADY_EXISTS'
         ? new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `create topic "${a.topic}" failed: TOPIC_ALREADY_EXISTS: another client created it meanwhile, so this project does not own it`, {
@@ -132,14 +128,16 @@ export async function createTopics(actions: TopicCreateAction[], ctx: TopicExecC
         : requestFailed('create topic', a.topic, err);
     outcomes.set(a, error);
   }
-  if (takeBack.length > 0) {
-    try {
-      await writeState(conn, takeBack);
-    } catch (err) {
-      ctx.onProgress?.(`could not take back ownership records: ${(err as Error).message}`);
-    }
-  }
 
+  // Recorded at once: a crash between Kafka's answer and this write leaves the topic unowned (kept, never
+  // deleted by kafkaform), so the window is kept to one metadata read and one produce.
+  const unowned = await recordOwnership(ours, ctx);
+  // A create lost to another apply of this same project is no failure: that apply records the topic as the
+  // project's (by its ID) a moment after its create; only then is the topic counted as created.
+  for (const a of await createdBySibling(raced, ctx)) {
+    outcomes.delete(a);
+    created.push(a);
+  }
   if (created.length > 0) {
     ctx.onProgress?.(`waiting for leaders of ${plural(created.length, 'new topic')}`);
     const { pending } = await waitForTopics(conn, new Map(created.map((a) => [a.topic, a.partitions])), {
@@ -148,7 +146,91 @@ export async function createTopics(actions: TopicCreateAction[], ctx: TopicExecC
     const late = new Set(pending);
     for (const a of created) outcomes.set(a, late.has(a.topic) ? notReady('create topic', a.topic) : null);
   }
+  for (const [a, e] of unowned) if (e) outcomes.set(a, e);
   return outcomes;
+}
+
+/**
+ * Writes ownership records, with their topic IDs, for topics this run created. A record that cannot be
+ * written fails its action: the topic exists but is not owned, so kafkaform will never delete it.
+ */
+async function recordOwnership(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
+  const outcomes: Outcomes<TopicCreateAction> = new Map();
+  if (actions.length === 0) return outcomes;
+  const project = ctx.spec.project;
+  try {
+    let ids = await fetchTopicIds(ctx.conn, actions.map((a) => a.topic));
+    // The answering broker may not list a topic born a moment ago yet.
+    const deadline = Date.now() + (ctx.waitTimeoutMs ?? 60_000);
+    while (actions.some((a) => !ids.has(a.topic)) && Date.now() < deadline) {
+      await sleep(100);
+      ids = new Map([...ids, ...(await fetchTopicIds(ctx.conn, actions.filter((a) => !ids.has(a.topic)).map((a) => a.topic)))]);
+    }
+    const known = actions.filter((a) => ids.has(a.topic));
+    await writeState(ctx.conn, project, known.map((a) => ownershipMessage(ownershipRecord(project, a.topic, ids.get(a.topic)!))));
+    for (const a of actions) if (!ids.has(a.topic)) outcomes.set(a, unrecorded(a.topic, new Error('its topic ID was not in the metadata')));
+  } catch (err) {
+    for (const a of actions) outcomes.set(a, unrecorded(a.topic, err));
+  }
+  return outcomes;
+}
+
+/** How long a lost create waits for the winning apply of the same project to record its ownership. */
+const SIBLING_RECORD_WAIT_MS = 5000;
+
+/** Of the topics whose create met TOPIC_ALREADY_EXISTS, those this project owns by their current ID (another apply of it created them). */
+async function createdBySibling(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<TopicCreateAction[]> {
+  if (actions.length === 0) return [];
+  const project = ctx.spec.project;
+  const deadline = Date.now() + SIBLING_RECORD_WAIT_MS;
+  try {
+    for (;;) {
+      const [state, ids] = await Promise.all([readState(ctx.conn, { project }), fetchTopicIds(ctx.conn, actions.map((a) => a.topic))]);
+      const owners = liveOwners(state, ids);
+      const mine = actions.filter((a) => owners[a.topic] === project);
+      // Every topic claimed (by us or by another project): nothing more to wait for.
+      if (actions.every((a) => owners[a.topic] !== undefined) || Date.now() >= deadline) return mine;
+      await sleep(250);
+    }
+  } catch {
+    // Unknown: the creates stay failed as TOPIC_ALREADY_EXISTS, and the next plan shows who owns them.
+    return [];
+  }
+}
+
+/** A topic created by this run whose ownership could not be recorded. */
+function unrecorded(topic: string, err: unknown): KafkaformError {
+  return new KafkaformError(ErrorCodes.KAFKA_REQUEST_FAILED, `topic "${topic}" was created, but its ownership could not be recorded: ${kafkaErrorMessage(err)}`, {
+    details: { operation: 'record ownership of', topic },
+    hint: 'the topic is kept and is not owned by this project, so kafkaform will never delete it; delete it by hand if it must go',
+    cause: err,
+  });
+}
+
+/**
+ * Most controller records one CreateTopics or CreatePartitions request may make. The KRaft controller refuses a
+ * request over its cap (10,000 records: a topic record plus one per partition and per config) with
+ * POLICY_VIOLATION, so large applies are split; half the cap leaves room for the records we do not count.
+ */
+export const CREATE_RECORD_BUDGET = 5000;
+
+/** Splits actions into consecutive chunks whose record counts stay within the budget (a single large action goes alone). */
+export function chunkByRecords<A>(actions: A[], records: (a: A) => number, budget = CREATE_RECORD_BUDGET): A[][] {
+  const chunks: A[][] = [];
+  let current: A[] = [];
+  let used = 0;
+  for (const a of actions) {
+    const n = records(a);
+    if (current.length > 0 && used + n > budget) {
+      chunks.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(a);
+    used += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /**
@@ -180,7 +262,10 @@ export async function addPartitions(actions: TopicAddPartitionsAction[], ctx: To
   const reached = async (a: TopicAddPartitionsAction, err: unknown) =>
     kafkaErrorName(err) === 'INVALID_PARTITIONS' &&
     (await waitForTopics(ctx.conn, new Map([[a.topic, a.to]]), { timeoutMs: 3000 })).pending.length === 0;
-  const outcomes = await batchThenEach(actions, send, reached, 'add partitions to');
+  const outcomes: Outcomes<TopicAddPartitionsAction> = new Map();
+  for (const chunk of chunkByRecords(actions, (a) => a.to - a.from)) {
+    for (const [a, e] of await batchThenEach(chunk, send, reached, 'add partitions to')) outcomes.set(a, e);
+  }
   const done = actions.filter((a) => outcomes.get(a) === null);
   if (done.length > 0) {
     const { pending } = await waitForTopics(ctx.conn, new Map(done.map((a) => [a.topic, a.to])), {
@@ -221,32 +306,76 @@ export async function alterConfigs(actions: TopicAlterConfigAction[], ctx: Topic
   return outcomes;
 }
 
-/** Deletes all topics in one DeleteTopics request, waits until they are gone, then forgets their ownership. */
+/**
+ * Deletes topics by topic ID, and only those whose current ID is the one this project's ownership record
+ * holds (read afresh): a topic re-created under the same name, or claimed by no record of ours, is left alone
+ * and its action fails with OWNERSHIP_MISMATCH. Waits until the deleted IDs are gone, then forgets them.
+ */
 export async function deleteTopics(actions: TopicDeleteAction[], ctx: TopicExecContext): Promise<Outcomes<TopicDeleteAction>> {
-  const admin = await ctx.conn.admin();
-  // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION on delete for seconds; topics already gone are simply done.
-  const existing = await allTopicMetadata(ctx.conn);
-  const present = actions.filter((a) => existing.has(a.topic));
-  const outcomes: Outcomes<TopicDeleteAction> = new Map(actions.filter((a) => !existing.has(a.topic)).map((a) => [a, null]));
-  if (present.length > 0) {
-    ctx.onProgress?.(`deleting ${plural(present.length, 'topic')}`);
-    const send = (as: TopicDeleteAction[]) => admin.deleteTopics({ topics: as.map((a) => a.topic) });
-    const gone = async (_a: TopicDeleteAction, err: unknown) => kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION';
-    for (const [a, e] of await batchThenEach(present, send, gone, 'delete topic')) outcomes.set(a, e);
-  }
-  const deleted = actions.filter((a) => outcomes.get(a) === null);
-  if (deleted.length > 0) {
-    const { pending } = await waitForTopicsGone(ctx.conn, deleted.map((a) => a.topic), { timeoutMs: ctx.waitTimeoutMs ?? 60_000 });
-    for (const a of deleted) if (pending.includes(a.topic)) outcomes.set(a, notReady('delete topic', a.topic));
-    const forgotten = deleted.filter((a) => !pending.includes(a.topic));
-    try {
-      await writeState(ctx.conn, forgotten.map((a) => ownershipTombstone(a.topic)));
-    } catch (err) {
-      // The topic is gone but the record says we own the name: report it, a stale claim must not go unnoticed.
-      for (const a of forgotten) outcomes.set(a, requestFailed('forget ownership of', a.topic, err));
+  const project = ctx.spec.project;
+  const [state, ids] = await Promise.all([readState(ctx.conn, { project, onProgress: ctx.onProgress }), fetchTopicIds(ctx.conn, actions.map((a) => a.topic))]);
+  const outcomes: Outcomes<TopicDeleteAction> = new Map();
+  const owned = new Map<TopicDeleteAction, string>();
+  for (const a of actions) {
+    const id = ids.get(a.topic);
+    if (id === undefined) {
+      outcomes.set(a, null); // already gone
+      continue;
     }
+    const mine = state.ownerships.filter((o) => o.project === project && o.topic === a.topic);
+    if (mine.some((o) => o.topicId === id)) owned.set(a, id);
+    else outcomes.set(a, mismatch(a.topic, id, mine.map((o) => o.topicId), project));
+  }
+  if (owned.size === 0) return outcomes;
+
+  ctx.onProgress?.(`deleting ${plural(owned.size, 'topic')}`);
+  let answers: Map<string, string | null>;
+  try {
+    answers = await deleteTopicsById(ctx.conn, [...owned.values()], ctx.waitTimeoutMs ?? 30_000);
+  } catch (err) {
+    for (const a of owned.keys()) outcomes.set(a, requestFailed('delete topic', a.topic, err));
+    return outcomes;
+  }
+  const deleted: [TopicDeleteAction, string][] = [];
+  for (const [a, id] of owned) {
+    const answer = answers.get(id);
+    // UNKNOWN_TOPIC_ID: the topic with our ID is gone already (deleted meanwhile); a namesake is never touched.
+    if (answer === null || answer === 'UNKNOWN_TOPIC_ID') deleted.push([a, id]);
+    else outcomes.set(a, requestFailed('delete topic', a.topic, Object.assign(new Error(answer ?? 'no answer for this topic'), { type: answer ?? undefined })));
+  }
+  const pending = await waitForIdsGone(ctx.conn, deleted, ctx.waitTimeoutMs ?? 60_000);
+  for (const [a] of deleted) outcomes.set(a, pending.has(a) ? notReady('delete topic', a.topic) : null);
+  const forgotten = deleted.filter(([a]) => !pending.has(a));
+  try {
+    await writeState(ctx.conn, project, forgotten.map(([, id]) => ownershipTombstone(id)));
+  } catch (err) {
+    // The topic is gone and its ID will never come back, so a lingering record claims nothing: report only.
+    ctx.onProgress?.(`could not forget ownership records: ${kafkaErrorMessage(err)}`);
   }
   return outcomes;
+}
+
+/** Polls topic IDs until none of the deleted ones is listed; returns the actions whose topic is still there. */
+async function waitForIdsGone(conn: KafkaConnection, deleted: [TopicDeleteAction, string][], timeoutMs: number): Promise<Set<TopicDeleteAction>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ids = await fetchTopicIds(conn, deleted.map(([a]) => a.topic));
+    const live = new Set(ids.values());
+    const pending = new Set(deleted.filter(([, id]) => live.has(id)).map(([a]) => a));
+    if (pending.size === 0 || Date.now() >= deadline) return pending;
+    await sleep(100);
+  }
+}
+
+/** OWNERSHIP_MISMATCH: the topic under this name is not the one the project created; nothing was deleted. */
+function mismatch(topic: string, id: string, recorded: string[], project: string): KafkaformError {
+  const why = recorded.length > 0
+    ? `its topic ID is ${id}, but project ${project} created the topic with ID ${recorded.join(', ')} (it was deleted and created again by someone else)`
+    : `project ${project} holds no ownership record for its topic ID ${id}`;
+  return new KafkaformError(ErrorCodes.OWNERSHIP_MISMATCH, `delete topic "${topic}": not deleted, ${why}`, {
+    details: { operation: 'delete topic', topic, topicId: id },
+    hint: 'the topic is left as it is; run plan again (it now shows as unmanaged), and delete it by hand if it really must go',
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
-import { kafkaErrorName, requestFailed } from '../kafka/errors.js';
-import { STATE_TOPIC, ensureStateTopic, seedRecord, seedRecordMessage } from '../kafka/state.js';
+import { isBrokerError, kafkaErrorName, requestFailed } from '../kafka/errors.js';
+import { STATE_TOPIC, ensureStateTopic, readProjectLedger, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { SeedDigest } from '../plan/desired.js';
 import type { SeedSpec, Spec } from '../spec/types.js';
@@ -33,7 +34,7 @@ const IN_FLIGHT = 4;
 /** How long to wait after the commit until read_committed readers see the entry (normally a few ms). */
 const VISIBLE_TIMEOUT_MS = 10_000;
 /** Broker-side limit for one seed transaction before it is aborted; generous because large seeds take time. */
-const TRANSACTION_TIMEOUT_MS = 120_000;
+export const SEED_TRANSACTION_TIMEOUT_MS = 120_000;
 
 /** The transactional id of a topic's seed producer: stable, so a crashed earlier attempt is fenced and aborted on init. */
 export function seedTransactionalId(project: string, topic: string): string {
@@ -58,27 +59,82 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedPro
   const unavailable = compressionUnavailable(compressionOf(ctx.spec, seed.topic));
   if (unavailable) throw new KafkaformError(ErrorCodes.SEED_INVALID, unavailable, { hint: 'use compression: gzip or none' });
 
+  await ensureStateTopic(ctx.conn);
+  // Right after creates on a fresh broker, leaders move and the transaction coordinator is still loading: a
+  // retriable error aborts the attempt (nothing visible, no ledger record) and the entry is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await produceOnce(seed, ctx, attempt > 1);
+      return;
+    } catch (err) {
+      const name = kafkaErrorName((err as { cause?: unknown }).cause ?? err) ?? kafkaErrorName(err) ?? '';
+      if (attempt >= ENTRY_ATTEMPTS || !RETRIABLE_ENTRY.has(name)) throw err;
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${name}, trying again (attempt ${attempt + 1} of ${ENTRY_ATTEMPTS})`);
+      await sleep(250 * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** Attempts of one entry when Kafka answers with a retriable error. */
+const ENTRY_ATTEMPTS = 5;
+/** Kafka errors after which the whole entry is tried again (its aborted attempt is invisible). */
+const RETRIABLE_ENTRY = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'REQUEST_TIMED_OUT',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'GROUP_LOAD_IN_PROGRESS',
+  'CONCURRENT_TRANSACTIONS',
+  'KAFKA_STORAGE_ERROR',
+]);
+
+/** One transactional attempt of an entry; `refresh` reloads the metadata first (leaders moved). */
+async function produceOnce(seed: SeedDigest, ctx: SeedProduceContext, refresh: boolean): Promise<void> {
   const { conn } = ctx;
-  await ensureStateTopic(conn);
   let txn: RecordBatchTransaction;
   try {
     txn = await RecordBatchTransaction.begin(conn, seedTransactionalId(ctx.spec.project, seed.topic), [seed.topic, STATE_TOPIC], {
-      transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+      transactionTimeoutMs: SEED_TRANSACTION_TIMEOUT_MS,
+      refresh,
     });
   } catch (err) {
     if (kafkaErrorName(err) === 'UNKNOWN_TOPIC_OR_PARTITION') throw topicMissing(seed.topic, err);
     throw requestFailed('start the seed transaction for', seed.topic, err);
   }
+  // InitProducerId has fenced every earlier producer of this entry's topic: a transaction of another apply is
+  // now committed or aborted. Read the ledger again: an entry another apply produced meanwhile is not produced twice.
+  try {
+    const ledger = await readProjectLedger(conn, ctx.spec.project, { onProgress: ctx.onProgress });
+    if (ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) {
+      ctx.onProgress?.(`${seed.topic} ${seed.entryId}: already produced by another apply of project ${ctx.spec.project}; not produced again`);
+      await txn.close();
+      return;
+    }
+  } catch (err) {
+    await txn.close();
+    throw requestFailed('read the seed ledger before producing to', seed.topic, err);
+  }
   let ends: PartitionEnd[];
   try {
+    const partition = statePartition(ctx.spec.project, txn.partitions(STATE_TOPIC).length);
     const progress = (acked: number): void => ctx.onProgress?.(`${seed.topic} ${seed.entryId}: ${acked}/${seed.count} messages`);
-    ends = await produceEntry(txn, ctx.spec, seed, ledgerMessage(ctx.spec.project, seed), batchLimit(ctx.spec, seed.topic), progress);
+    ends = await produceEntry(txn, ctx.spec, seed, ledgerMessage(ctx.spec.project, seed, partition), batchLimit(ctx.spec, seed.topic), progress);
     await txn.end(true);
   } catch (err) {
     // Abort so nothing of this entry becomes visible; if even that fails, the next init of the same
     // transactional id fences and aborts it, and the broker times it out in any case.
     await txn.end(false).catch(() => undefined);
     await txn.close();
+    // Another apply of this project may have fenced this one and committed the entry itself (its fence can
+    // surface as any Kafka error, UNKNOWN_SERVER_ERROR included): then the entry is produced, once, and nothing
+    // failed. A failure of our own (a throwing progress callback, say) is not the broker's and stays a failure.
+    if (isBrokerError(err) && (await recordedMeanwhile(seed, ctx))) return;
+    if (FENCED.has(kafkaErrorName(err) ?? '')) throw fenced(ctx.spec.project, seed, err);
     throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
   }
   // Committed: from here on nothing may fail the entry; a slow or failed visibility check is only reported.
@@ -98,6 +154,30 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedPro
   }
 }
 
+/** True when the ledger (read to its settled end) records this entry with its hash: another apply committed it, or our commit did despite the error. */
+async function recordedMeanwhile(seed: SeedDigest, ctx: SeedProduceContext): Promise<boolean> {
+  try {
+    const ledger = await readProjectLedger(ctx.conn, ctx.spec.project, { onProgress: ctx.onProgress });
+    if (!ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) return false;
+    ctx.onProgress?.(`${seed.topic} ${seed.entryId}: recorded in the ledger meanwhile (by another apply of project ${ctx.spec.project}, or by this run's commit whose answer was lost); not produced again`);
+    return true;
+  } catch {
+    return false; // unknown: the original error stands, and the next apply finds out
+  }
+}
+
+/** Errors that mean another producer with this entry's transactional id (another apply) fenced ours. */
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING', 'INVALID_TXN_STATE']);
+
+/** CONCURRENT_APPLY: another apply of the project took over this entry's transaction; nothing of ours was committed. */
+function fenced(project: string, seed: SeedDigest, cause: unknown): KafkaformError {
+  return new KafkaformError(
+    ErrorCodes.CONCURRENT_APPLY,
+    `seed entry ${seed.entryId} of topic ${seed.topic}: another apply of project ${project} running at the same time fenced this run's transaction (${kafkaErrorName(cause)}); nothing of this entry was committed by this run`,
+    { hint: 'let the other apply finish, then run apply again: an entry it produced is not produced twice', details: { topic: seed.topic, entryId: seed.entryId }, cause },
+  );
+}
+
 /** TOPIC_NOT_FOUND for a seed topic that vanished between plan and apply. */
 function topicMissing(topic: string, cause?: unknown): KafkaformError {
   return new KafkaformError(ErrorCodes.TOPIC_NOT_FOUND, `topic "${topic}" does not exist in the cluster`, {
@@ -106,10 +186,10 @@ function topicMissing(topic: string, cause?: unknown): KafkaformError {
   });
 }
 
-/** The ledger record as a message for the state topic's only partition. */
-function ledgerMessage(project: string, seed: SeedDigest): SeedMessage {
+/** The ledger record as a message for the project's state partition. */
+function ledgerMessage(project: string, seed: SeedDigest, partition: number): SeedMessage {
   const rec = seedRecordMessage(seedRecord({ project, topic: seed.topic, entryId: seed.entryId, hash: seed.hash, count: seed.count }));
-  return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition: 0, timestamp: null };
+  return { key: Buffer.from(rec.key), value: Buffer.from(rec.value), headers: {}, partition, timestamp: null };
 }
 
 /** The byte limit of one record batch for `topic`: ours, or lower when the spec lowers max.message.bytes. */
@@ -145,11 +225,12 @@ async function produceEntry(
   const carry = startCarry(layout);
   const limits = { maxBytes, maxMessages: BATCH_MAX_MESSAGES };
   const sender = new Sender(txn, compressionOf(spec, seed.topic), seed.topic, progress);
+  const statePart = ledger.partition ?? 0;
   const registered = new Set<number>();
   let stateRegistered = false;
   const register = async (partitions: number[]): Promise<void> => {
     const topics = partitions.length > 0 ? [{ topic: seed.topic, partitions }] : [];
-    if (!stateRegistered) topics.push({ topic: STATE_TOPIC, partitions: [0] });
+    if (!stateRegistered) topics.push({ topic: STATE_TOPIC, partitions: [statePart] });
     if (topics.length === 0) return;
     await txn.addPartitions(topics);
     stateRegistered = true;
@@ -167,8 +248,8 @@ async function produceEntry(
     }
   }
   await register([]);
-  const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === 0)?.leader ?? -1;
-  await sender.send(stateLeader, [{ topic: STATE_TOPIC, partition: 0, source: [ledger], indices: [0], baseSequence: 0 }]);
+  const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === statePart)?.leader ?? -1;
+  await sender.send(stateLeader, [{ topic: STATE_TOPIC, partition: statePart, source: [ledger], indices: [0], baseSequence: 0 }]);
   return sender.finish();
 }
 

@@ -7,7 +7,7 @@ import { observe } from '../../src/apply/observe-docker-and-cluster.js';
 import { ErrorCodes, KafkaformError } from '../../src/errors.js';
 import { createKafkaConnection } from '../../src/kafka/client.js';
 import { observeCluster } from '../../src/kafka/observe-cluster.js';
-import { readState, seedKey, seedRecord, seedRecordMessage, writeState } from '../../src/kafka/state.js';
+import { STATE_PARTITIONS, readState, seedKey, seedRecord, seedRecordMessage, writeState } from '../../src/kafka/state.js';
 import type { PlanOptions } from '../../src/plan/desired.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { STATE_TOPIC } from '../../src/plan/state-topic.js';
@@ -178,7 +178,7 @@ describe('topics on a 1-node cluster', () => {
   it('reads empty state before the state topic exists', async () => {
     const conn = createKafkaConnection({ bootstrapServers: bootstrap });
     try {
-      expect(await readState(conn)).toEqual({ owners: {}, seeds: [] });
+      expect(await readState(conn)).toEqual({ owners: {}, ownerships: [], seeds: [] });
       const observed = await observeCluster(conn);
       expect(observed.topics.map((t) => t.name)).not.toContain(STATE_TOPIC);
       expect(observed).toMatchObject({ owners: {}, seeds: [], reassigning: [], brokers: [{ nodeId: 1, host: '127.0.0.1', port: 29092 }] });
@@ -204,7 +204,7 @@ describe('topics on a 1-node cluster', () => {
       expect(state.owners).toEqual({ defaults: 'shop', events: 'shop', orders: 'shop' });
       const stateConfig = await describeTopic(admin, STATE_TOPIC);
       expect(stateConfig.overrides['cleanup.policy']).toBe('compact');
-      expect(stateConfig.partitions).toBe(1);
+      expect(stateConfig.partitions).toBe(STATE_PARTITIONS);
     } finally {
       await conn.close();
     }
@@ -214,8 +214,8 @@ describe('topics on a 1-node cluster', () => {
     const conn = createKafkaConnection({ bootstrapServers: bootstrap });
     try {
       const rec = (hash: string) => seedRecord({ project: 'shop', topic: 'orders', entryId: 'file:seeds/o.jsonl', hash, count: 3, producedAt: '2024-01-01T00:00:00.000Z' });
-      await writeState(conn, [seedRecordMessage(rec('h1')), seedRecordMessage(rec('h2')), { key: seedKey('shop', 'orders', 'inline:0'), value: seedRecordMessage(rec('x')).value }]);
-      await writeState(conn, [{ key: seedKey('shop', 'orders', 'inline:0'), value: null }]);
+      await writeState(conn, 'shop', [seedRecordMessage(rec('h1')), seedRecordMessage(rec('h2')), { key: seedKey('shop', 'orders', 'inline:0'), value: seedRecordMessage(rec('x')).value }]);
+      await writeState(conn, 'shop', [{ key: seedKey('shop', 'orders', 'inline:0'), value: null }]);
       const state = await readState(conn);
       expect(state.seeds).toEqual([rec('h2')]);
       expect(state.owners.orders).toBe('shop');
@@ -391,7 +391,8 @@ describe('topics on a 1-node cluster', () => {
     expect(smallMetadata).toBeLessThanOrEqual(8);
     expect(largeMetadata).toBeLessThanOrEqual(8);
     // Per-topic requests cover the declared topics, then the project's own undeclared ones (shop owns more).
-    expect(large).toMatchObject({ DescribeConfigs: 2, ListPartitionReassignments: 2, ListOffsets: 2, Fetch: 1, ApiVersions: 1 });
+    // ListOffsets: the state topic's high watermark and last stable offset (an open transaction is waited for), then its end.
+    expect(large).toMatchObject({ DescribeConfigs: 2, ListPartitionReassignments: 2, ListOffsets: 4, Fetch: 1, ApiVersions: 1 });
     await admin.deleteTopics({ topics: Array.from({ length: 40 }, (_, i) => `bulk-${i}`) });
   });
 

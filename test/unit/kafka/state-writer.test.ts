@@ -26,11 +26,11 @@ describe('StateTopicWriter', () => {
   it('asks nothing of the cluster once the topic is known to exist, and reuses one producer', async () => {
     const { conn, sent, asConnection } = fakeConnection();
     const writer = new StateTopicWriter(asConnection);
-    writer.noteExists();
+    writer.noteExists(8);
     await writer.ensure();
-    await writer.write([{ key: 'topic/a', value: '{}' }]);
-    await writer.write([{ key: 'topic/a', value: null }]);
-    await writer.write([]);
+    await writer.write('shop', [{ key: 'owner/a', value: '{}' }]);
+    await writer.write('shop', [{ key: 'owner/a', value: null }]);
+    await writer.write('shop', []);
     expect(conn.admin).not.toHaveBeenCalled();
     expect(conn.producer).toHaveBeenCalledTimes(1);
     expect(sent).toHaveLength(2);
@@ -47,9 +47,9 @@ describe('StateTopicWriter', () => {
   it('makes a new producer after one failed to connect', async () => {
     const { conn, sent, asConnection } = fakeConnection({ producerFails: 1 });
     const writer = new StateTopicWriter(asConnection);
-    writer.noteExists();
-    await expect(writer.write([{ key: 'k', value: 'v' }])).rejects.toThrow(/cannot connect/);
-    await writer.write([{ key: 'k', value: 'v' }]);
+    writer.noteExists(1);
+    await expect(writer.write('shop', [{ key: 'k', value: 'v' }])).rejects.toThrow(/cannot connect/);
+    await writer.write('shop', [{ key: 'k', value: 'v' }]);
     expect(conn.producer).toHaveBeenCalledTimes(2);
     expect(sent).toHaveLength(1);
   });
