@@ -11,7 +11,7 @@ import { measureStakes, observe, type ObserveDeps } from './observe-docker-and-c
  */
 export async function observeAfter(spec: Spec, deps: ObserveDeps, base: Observed, scope: AfterScope): Promise<Observed> {
   if (scope.full || base.cluster === null) return observe(spec, deps);
-  const fresh = await observeCluster(deps.link.connection(), { topics: scope.topics, state: scope.state });
+  const fresh = await observeCluster(deps.link.connection(), { topics: scope.topics, state: scope.state, project: spec.project });
   const cluster = mergeAfter(base.cluster, fresh, scope);
   await measureStakes(spec, cluster, deps.link);
   return { cluster, docker: base.docker };
