@@ -15,17 +15,13 @@ import type { KafkaConnection } from './client.js';
 import { encodeIncrementalAlterConfigs, decodeIncrementalAlterConfigsResponse, INCREMENTAL_ALTER_CONFIGS_KEY, INCREMENTAL_ALTER_CONFIGS_VERSION } from './incremental-alter-configs.js';
 import { incrementalResource, supportsIncrementalAlterConfigs } from './alter-configs.js';
 import { apiVersionRange, protocolError, sendRaw } from './kafkajs-internals.js';
+import { chunkByRecords, createRecords } from './topic-actions.js';
 import { array, int16, int32, int8, nullableString, Reader, string } from './wire.js';
 
 /** The API key of CreateTopics. */
 export const CREATE_TOPICS_KEY = 19;
 /** The version we encode: v4 takes -1 for "the broker's default" partitions and replication factor (KIP-464). */
 export const CREATE_TOPICS_VERSION = 4;
-/**
- * Controller records one validate-only request may stand for (a topic, each partition, each config): KRaft
- * refuses a request above 10,000 records whole, so larger plans are checked in several requests.
- */
-const RECORDS_PER_REQUEST = 5_000;
 
 /** One topic's answer to a CreateTopics request: error code 0 means it would be (or was) created. */
 export interface CreateTopicResult {
@@ -59,31 +55,12 @@ export function decodeCreateTopicsResponse(body: Buffer): CreateTopicResult[] {
   return out;
 }
 
-/** Splits creates so no request stands for more controller records than RECORDS_PER_REQUEST (a lone big topic goes alone). */
-export function chunkCreates(creates: readonly TopicCreateAction[]): TopicCreateAction[][] {
-  const chunks: TopicCreateAction[][] = [];
-  let current: TopicCreateAction[] = [];
-  let records = 0;
-  for (const c of creates) {
-    const n = 1 + (c.partitions ?? 1) + Object.keys(c.config).length;
-    if (current.length > 0 && records + n > RECORDS_PER_REQUEST) {
-      chunks.push(current);
-      current = [];
-      records = 0;
-    }
-    current.push(c);
-    records += n;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
 /** Kafka's error code for a create of a topic that exists. */
 const TOPIC_ALREADY_EXISTS = 36;
 
 /**
  * What the broker would refuse of the plan's creates and incremental config changes, asked with validate_only
- * (one request per chunk of creates, one for all config changes). Null when the broker could not be asked
+ * (one request per chunk of creates, split like the real creates below the KRaft controller's record limit; one for all config changes). Null when the broker could not be asked
  * (it lacks the API version, or the request failed): the plan then goes without the check, and apply reports
  * any refusal as it does without it.
  */
@@ -97,7 +74,7 @@ export async function brokerRefusals(conn: KafkaConnection, plan: Plan): Promise
       const range = await apiVersionRange(conn, CREATE_TOPICS_KEY);
       if (!range || range.min > CREATE_TOPICS_VERSION || range.max < CREATE_TOPICS_VERSION) return null;
       const byTopic = new Map(creates.map((c) => [c.topic, c]));
-      for (const chunk of chunkCreates(creates)) {
+      for (const chunk of chunkByRecords(creates, createRecords)) {
         for (const t of await validateCreates(conn, chunk)) {
           // TOPIC_ALREADY_EXISTS: created since the observation (another apply, maybe of this project). Not a
           // value the broker refuses: the create step decides whether the topic is this project's.

@@ -69,7 +69,7 @@ export function guardTopics<A extends TopicAction>(
  */
 export async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
   const outcomes: Outcomes<TopicCreateAction> = new Map();
-  const chunks = chunkByRecords(actions, (a) => (a.partitions ?? 1) + 1 + Object.keys(a.config).length);
+  const chunks = chunkByRecords(actions, createRecords);
   for (const [i, chunk] of chunks.entries()) {
     if (chunks.length > 1) ctx.onProgress?.(`creating topics: request ${i + 1} of ${chunks.length}`);
     for (const [a, e] of await createChunk(chunk, ctx)) outcomes.set(a, e);
@@ -213,6 +213,11 @@ function unrecorded(topic: string, err: unknown): KafkaformError {
  * POLICY_VIOLATION, so large applies are split; half the cap leaves room for the records we do not count.
  */
 export const CREATE_RECORD_BUDGET = 5000;
+
+/** Controller records a topic create stands for: the topic, each partition (one when the broker's default), each config. */
+export function createRecords(a: TopicCreateAction): number {
+  return (a.partitions ?? 1) + 1 + Object.keys(a.config).length;
+}
 
 /** Splits actions into consecutive chunks whose record counts stay within the budget (a single large action goes alone). */
 export function chunkByRecords<A>(actions: A[], records: (a: A) => number, budget = CREATE_RECORD_BUDGET): A[][] {

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { chunkCreates, decodeCreateTopicsResponse, encodeCreateTopics } from '../../../src/kafka/broker-check.js';
+import { decodeCreateTopicsResponse, encodeCreateTopics } from '../../../src/kafka/broker-check.js';
+import { chunkByRecords, createRecords } from '../../../src/kafka/topic-actions.js';
+
+const chunkCreates = (creates: TopicCreateAction[]) => chunkByRecords(creates, createRecords);
 import { brokerRefusalDiagnostics } from '../../../src/plan/broker-refusals.js';
 import type { ObservedCluster } from '../../../src/plan/observed.js';
 import type { TopicCreateAction } from '../../../src/plan/types.js';
