@@ -255,21 +255,24 @@ for (const m of MODES) {
       if (m.name !== 'mtls') expect(readFileSync(conf, 'utf8')).toContain(PW);
     });
 
-    it.runIf(m.name === 'scram')('a new admin password recreates the broker with it; destroy works even when the broker refuses the password', async () => {
-      const before = (await new Docker().getContainer(container).inspect()).Id;
-      const next = { KFT_H12A_PW: `${PW}-next` };
-      const applied = await kf(dir, ['apply', '--auto-approve'], next);
-      expect(applied.code, applied.stderr).toBe(0);
-      expect((await new Docker().getContainer(container).inspect()).Id).not.toBe(before);
-      expect((await kf(dir, ['plan'], next)).stdout).toContain('No changes');
-      const peeked = await kf(dir, ['peek', 'orders'], next);
-      expect(peeked.code, peeked.stderr).toBe(0);
-      expect(peeked.stdout).toContain('key=alice');
-      // The old password is refused now (KF204), and destroy still removes the containers.
-      expect((await kf(dir, ['peek', 'orders'])).stderr).toContain('[KF204]');
-      const destroyed = await kf(dir, ['destroy', '--auto-approve', '--volumes']);
-      expect(destroyed.code, destroyed.stderr).toBe(0);
-      await expect(new Docker().getContainer(container).inspect()).rejects.toThrow();
-    });
+    // One mode suffices for the password-change path: SCRAM over SASL_SSL, the production-like one.
+    if (m.name === 'scram') {
+      it('a new admin password recreates the broker with it; destroy works even when the broker refuses the password', async () => {
+        const before = (await new Docker().getContainer(container).inspect()).Id;
+        const next = { KFT_H12A_PW: `${PW}-next` };
+        const applied = await kf(dir, ['apply', '--auto-approve'], next);
+        expect(applied.code, applied.stderr).toBe(0);
+        expect((await new Docker().getContainer(container).inspect()).Id).not.toBe(before);
+        expect((await kf(dir, ['plan'], next)).stdout).toContain('No changes');
+        const peeked = await kf(dir, ['peek', 'orders'], next);
+        expect(peeked.code, peeked.stderr).toBe(0);
+        expect(peeked.stdout).toContain('key=alice');
+        // The old password is refused now (KF204), and destroy still removes the containers.
+        expect((await kf(dir, ['peek', 'orders'])).stderr).toContain('[KF204]');
+        const destroyed = await kf(dir, ['destroy', '--auto-approve', '--volumes']);
+        expect(destroyed.code, destroyed.stderr).toBe(0);
+        await expect(new Docker().getContainer(container).inspect()).rejects.toThrow();
+      });
+    }
   });
 }
