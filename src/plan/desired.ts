@@ -15,6 +15,8 @@ export interface SeedDigest {
   largestMessageBytes?: number;
   /** Epoch ms of the entry's oldest explicit message timestamp; null when no message sets one. */
   oldestTimestampMs?: number | null;
+  /** File entries: every message is its line's bytes as written, so the producer cuts lines without scanning them again (its hash check still guards the bytes). */
+  verbatim?: boolean;
 }
 
 /** The planner's first input: what the user wants. */

@@ -88,7 +88,7 @@ export async function* entryMessages(spec: Spec, digest: SeedDigest, windowBytes
   }
   const problems: Problem[] = [];
   const tally: FileTally = { hash: '', count: 0 };
-  yield* windows(readSeedFile(spec, entry, problems, tally), windowBytes);
+  yield* windows(readSeedFile(spec, entry, problems, tally, digest.verbatim === true), windowBytes);
   if (problems.length > 0) throw seedInvalid(problems);
   if (tally.hash !== digest.hash || tally.count !== digest.count) throw changed();
 }
@@ -157,7 +157,7 @@ async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, pro
         problems.push(...found);
         return null;
       }
-      return { ...base, hash: tally.hash, count: tally.count, source: entry.path, ...t.limits() };
+      return { ...base, hash: tally.hash, count: tally.count, source: entry.path, ...t.limits(), ...(tally.verbatim === tally.count ? { verbatim: true } : {}) };
     }
     case 'generate': {
       // The definition is the identity: nothing is rendered to plan. Sizes are not known before apply, where

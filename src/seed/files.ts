@@ -40,10 +40,17 @@ export class SeedFileParser {
   private pendingBytes = 0;
   private atStart = true;
   private readonly ranges = messageRanges();
+  /** Messages produced as their line's bytes as written (not message objects, not JSON strings). */
+  verbatim = 0;
 
+  /**
+   * `verbatim`: the bytes were parsed before (same hash) and every line was a value produced as written, so
+   * each non-blank line is taken as it is, without scanning it again. The caller checks the hash at the end.
+   */
   constructor(
     private readonly format: 'jsonl' | 'text',
     private readonly file: string,
+    private readonly knownVerbatim = false,
   ) {}
 
   /** Parses the lines that `chunk` completes, passing each message to `emit` in file order. */
@@ -54,13 +61,21 @@ export class SeedFileParser {
       this.pendingBytes += chunk.length;
       return;
     }
-    const bytes = this.pending.length > 0 ? Buffer.concat([...this.pending, chunk]) : chunk;
-    const cut = bytes.length - (chunk.length - nl - 1);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.lines(bytes, this.skipBom(bytes), cut, emit);
+    let from = 0;
+    if (this.pending.length > 0) {
+      // Only the line that spans chunks is copied together; the rest of the chunk is parsed where it lies.
+      const first = chunk.indexOf(0x0a) + 1;
+      const head = Buffer.concat([...this.pending, chunk.subarray(0, first)]);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.lines(head, this.skipBom(head), head.length, emit);
+      from = first;
+    } else {
+      from = this.skipBom(chunk);
+    }
+    this.lines(chunk, from, nl + 1, emit);
     // A copy, so the rest of a line does not keep the whole chunk alive.
-    if (cut < bytes.length) this.keep(Buffer.from(bytes.subarray(cut)));
+    if (nl + 1 < chunk.length) this.keep(Buffer.from(chunk.subarray(nl + 1)));
   }
 
   /** Parses the last line (without a newline) and closes the problem list. */
@@ -96,6 +111,8 @@ export class SeedFileParser {
   private lines(bytes: Buffer, from: number, to: number, emit: (m: SeedMessage) => void): void {
     const format = this.format;
     const ranges = this.ranges;
+    // Lines end at '\n' (ASCII), so when the whole span is UTF-8 every line is: one check instead of one per line.
+    const allUtf8 = format === 'jsonl' && !this.knownVerbatim && isUtf8(bytes.subarray(from, to));
     for (let begin = from; begin < to; ) {
       const line = ++this.line;
       const nl = bytes.indexOf(0x0a, begin);
@@ -108,12 +125,13 @@ export class SeedFileParser {
       if (format === 'jsonl') while (a < b && isSpace(bytes[a]!)) a++;
       while (b > a && (bytes[b - 1] === 0x0d || (format === 'jsonl' && isSpace(bytes[b - 1]!)))) b--;
       if (a === b) continue;
-      if (format === 'text') {
+      if (format === 'text' || this.knownVerbatim) {
+        this.verbatim++;
         emit(plain(bytes.subarray(a, b)));
         continue;
       }
       // JSON text is UTF-8 (RFC 8259): a line that is not would reach Kafka with its bad bytes replaced by U+FFFD.
-      if (!isUtf8(bytes.subarray(a, b))) {
+      if (!allUtf8 && !isUtf8(bytes.subarray(a, b))) {
         const at = firstInvalidUtf8(bytes, a, b);
         this.report(line, bytes.toString('utf8', lineBegin, at).length + 1, `invalid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, '0')}): JSON Lines files must be UTF-8`);
         continue;
@@ -137,6 +155,7 @@ export class SeedFileParser {
         emit(plain(Buffer.from(JSON.parse(bytes.toString('utf8', a, b)) as string, 'utf8')));
       } else {
         // Any other JSON value is produced as the bytes written, so number precision and spacing survive.
+        this.verbatim++;
         emit(plain(bytes.subarray(a, b)));
       }
     }

@@ -27,20 +27,24 @@ export function seedFilePath(spec: Spec, path: string): string {
 export interface FileTally {
   hash: string;
   count: number;
+  /** Of those, messages that are their line's bytes as written (every one: see SeedDigest.verbatim). */
+  verbatim?: number;
 }
 
 /**
  * Streams a seed file: yields the messages of each chunk read (in file order) and fills `tally` at the end.
  * Problems (unreadable file, bad lines) are pushed onto `problems`; after one, the messages are meaningless.
+ * `knownVerbatim`: lines are not scanned again (see SeedFileParser); only for bytes whose hash the caller checks.
  */
 export async function* readSeedFile(
   spec: Spec,
   entry: Extract<SeedEntrySpec, { kind: 'file' }>,
   problems: Problem[],
   tally: FileTally,
+  knownVerbatim = false,
 ): AsyncGenerator<SeedMessage[]> {
   const path = seedFilePath(spec, entry.path);
-  const parser = new SeedFileParser(entry.format, entry.path);
+  const parser = new SeedFileParser(entry.format, entry.path, knownVerbatim);
   const hash = fileHasher(entry.format);
   let out: SeedMessage[] = [];
   const emit = (m: SeedMessage): void => {
@@ -68,6 +72,7 @@ export async function* readSeedFile(
   if (out.length > 0) yield out;
   problems.push(...parser.problems);
   tally.hash = hash.digest();
+  tally.verbatim = parser.verbatim;
 }
 
 /** An inline message: string values as they are, structured YAML values as JSON, null as a tombstone. */

@@ -242,7 +242,7 @@ describe('compression and planner view', () => {
     const seeds = await materialiseSeeds(spec);
     expect(await digestSeeds(spec)).toEqual([
       { topic: 't', entryId: 'inline:0', hash: seeds[0]!.hash, count: 1, source: 'inline', largestMessageBytes: expect.any(Number), oldestTimestampMs: null },
-      { topic: 't', entryId: 'file:lines.txt', hash: seeds[1]!.hash, count: 3, source: 'lines.txt', largestMessageBytes: expect.any(Number), oldestTimestampMs: null },
+      { topic: 't', entryId: 'file:lines.txt', hash: seeds[1]!.hash, count: 3, source: 'lines.txt', largestMessageBytes: expect.any(Number), oldestTimestampMs: null, verbatim: true },
     ]);
   });
 });
