@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { ContainerRole } from '../plan/types.js';
 import type { Spec } from '../spec/types.js';
 import { dockerError } from './client.js';
-import { bootstrapServers, desiredContainers, LABELS } from '../plan/desired-containers.js';
+import { bootstrapServers, desiredContainers, isCurrent, LABELS } from '../plan/desired-containers.js';
 import { nodeBootstrap, resolveNetwork } from '../plan/kafka-node-config.js';
 import { observeEngine } from './observe-containers.js';
 
@@ -50,7 +50,7 @@ export async function containerStatus(docker: Docker, spec: Spec): Promise<Conta
       image: c?.Image ?? d.image,
       ports: c ? ports(c) : [],
       declared: true,
-      outdated: c !== undefined && c.Labels[LABELS.configHash] !== d.configHash,
+      outdated: c !== undefined && !isCurrent(d, c.Labels[LABELS.configHash] ?? null),
     };
     if (d.node !== undefined) row.node = d.node;
     if (d.node !== undefined && kafka) row.bootstrap = nodeBootstrap(kafka, d.node, resolveNetwork(kafka.network, engine));

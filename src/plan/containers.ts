@@ -1,6 +1,6 @@
 import { plural } from '../words.js';
 import { fingerprintDiff, parseFingerprint } from './container-fingerprint.js';
-import { bootstrapServers, desiredContainers, kafkaNodeName, kafkaVolumeNode, LABELS, type DesiredContainer } from './desired-containers.js';
+import { bootstrapServers, desiredContainers, isCurrent, kafkaNodeName, kafkaVolumeNode, LABELS, type DesiredContainer } from './desired-containers.js';
 import { envProperty } from './kafka-node-config.js';
 import type { Desired, PlanOptions } from './desired.js';
 import type { Observed, ObservedContainer, ObservedDocker } from './observed.js';
@@ -67,12 +67,13 @@ export function planContainers(desired: Desired, observed: Observed, options: Pl
     const pull = !docker.images.includes(d.image);
     if (!obs) {
       actions.push({ kind: 'container.create', name: d.name, role: d.role, image: d.image, configHash: d.configHash, pull, reason: 'not found' });
-    } else if (obs.configHash === d.configHash && !UNSTARTABLE.has(obs.state)) {
+    } else if (isCurrent(d, obs.configHash) && !UNSTARTABLE.has(obs.state)) {
       if (obs.state !== 'running' && obs.state !== 'restarting') {
         actions.push({ kind: 'container.start', name: d.name, role: d.role, reason: 'stopped' });
       }
     } else {
-      const changes = obs.configHash === d.configHash ? [`state ${obs.state}`] : describeChanges(obs, d);
+      const current = isCurrent(d, obs.configHash);
+      const changes = current ? [`state ${obs.state}`] : describeChanges(obs, d);
       actions.push({
         kind: 'container.recreate',
         name: d.name,
@@ -82,7 +83,7 @@ export function planContainers(desired: Desired, observed: Observed, options: Pl
         configHash: d.configHash,
         pull,
         changes,
-        reason: obs.configHash === d.configHash ? `container is ${obs.state}` : 'configuration changed',
+        reason: current ? `container is ${obs.state}` : 'configuration changed',
       });
     }
     // What the container model noticed about a declared container (ports ignored on host networking, a bridge

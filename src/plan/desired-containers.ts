@@ -49,6 +49,8 @@ export interface DesiredContainer {
   configHash: string;
   /** Secret-free per-setting digests, also stored in the LABELS.config label. */
   fingerprint: ConfigFingerprint;
+  /** Config hashes of containers that are just as current: a Kafka node an earlier release made without firstUseTopicProperties. */
+  sameAs: string[];
   /** Named volumes it mounts (full Docker names). */
   volumes: string[];
   /** The project network it joins, or null on host networking. */
@@ -199,7 +201,15 @@ function kafkaNode(project: string, kafka: KafkaClusterSpec, node: number, engin
     hostPorts.push({ port, hostIp: '127.0.0.1', protocol: 'tcp' });
     hostPorts.push({ port: kafka.controllerPort + node - 1, hostIp: '127.0.0.1', protocol: 'tcp' });
   }
-  return finish({ name, role: 'kafka', node, image: kafka.image, dependsOn: [], create, volumes, network: net, hostPorts, notes: [], pos: kafka.pos });
+  // The same node as an earlier release made it, without the first-use topic sizes: current too, not recreated.
+  const before = { ...create, Env: kafkaNodeEnv(kafka, node, network, false) };
+  const sameAs = before.Env.join('\n') === create.Env!.join('\n') ? [] : [hashOf(before)];
+  return finish({ name, role: 'kafka', node, image: kafka.image, dependsOn: [], create, volumes, network: net, hostPorts, notes: [], pos: kafka.pos }, sameAs);
+}
+
+/** True when a container with config hash `hash` is what `d` asks for (its own hash, or one just as current). */
+export function isCurrent(d: DesiredContainer, hash: string | null): boolean {
+  return hash !== null && (hash === d.configHash || d.sameAs.includes(hash));
 }
 
 /**
@@ -294,11 +304,11 @@ function baseLabels(project: string, role: ContainerRole, node: number | undefin
 }
 
 /** Adds the hash and fingerprint, both computed from the options before these two labels exist. */
-function finish(d: Omit<DesiredContainer, 'configHash' | 'fingerprint'>): DesiredContainer {
+function finish(d: Omit<DesiredContainer, 'configHash' | 'fingerprint' | 'sameAs'>, sameAs: string[] = []): DesiredContainer {
   const configHash = hashOf(d.create);
   const print = fingerprint(d.create);
   d.create.Labels = { ...d.create.Labels, [LABELS.configHash]: configHash, [LABELS.config]: canonicalJson(print) };
-  return { ...d, configHash, fingerprint: print };
+  return { ...d, configHash, fingerprint: print, sameAs };
 }
 
 /**

@@ -51,7 +51,7 @@ export function bridgeHostname(node: number): string {
  * Spec properties override these defaults. Internal topics are sized for the image's Kafka version (an image whose
  * tag tells no version is taken as the newest).
  */
-export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, network: ResolvedNetwork): Record<string, string> {
+export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, network: ResolvedNetwork, firstUse = true): Record<string, string> {
   const ids = Array.from({ length: kafka.nodes }, (_, i) => i + 1);
   const common: Record<string, string> = {
     'node.id': String(node),
@@ -59,6 +59,7 @@ export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, netwo
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': KAFKA_DATA_DIR,
     ...internalTopicProperties(imageKafkaVersion(kafka.image) ?? NEWEST_TESTED_VERSION, kafka.nodes),
+    ...(firstUse ? firstUseTopicProperties(kafka.nodes) : {}),
     'group.initial.rebalance.delay.ms': '0',
     ...(kafka.security ? securityProperties(kafka.security) : {}),
   };
@@ -90,9 +91,21 @@ export function kafkaNodeProperties(kafka: KafkaClusterSpec, node: number, netwo
   return { ...common, ...networked, ...kafka.properties };
 }
 
-/** Container env of node `node`, sorted by name so the config hash does not depend on property order. */
-export function kafkaNodeEnv(kafka: KafkaClusterSpec, node: number, network: ResolvedNetwork): string[] {
-  const props = kafkaNodeProperties(kafka, node, network);
+/**
+ * Partitions of the internal topics a cluster creates on first use (the first transaction, such as a seed entry's,
+ * and the first consumer group): one per node, not Kafka's 50, whose creation takes seconds on a laptop. Kafka reads
+ * them only when it creates those topics, so a node made without them (by an earlier release) is just as current.
+ */
+export function firstUseTopicProperties(nodes: number): Record<string, string> {
+  return { 'offsets.topic.num.partitions': String(nodes), 'transaction.state.log.num.partitions': String(nodes) };
+}
+
+/**
+ * Container env of node `node`, sorted by name so the config hash does not depend on property order. `firstUse`
+ * false leaves out firstUseTopicProperties (unless the spec sets them): the env earlier releases wrote.
+ */
+export function kafkaNodeEnv(kafka: KafkaClusterSpec, node: number, network: ResolvedNetwork, firstUse = true): string[] {
+  const props = kafkaNodeProperties(kafka, node, network, firstUse);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(props)) env[propertyEnvName(key)] = value;
   env.CLUSTER_ID = kafka.clusterId;

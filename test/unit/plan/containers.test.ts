@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hashOf } from '../../../src/plan/container-fingerprint.js';
 import { desiredContainers, LABELS, type DesiredContainer } from '../../../src/plan/desired-containers.js';
 import { planContainers } from '../../../src/plan/containers.js';
 import type { PlanOptions } from '../../../src/plan/desired.js';
@@ -137,6 +138,26 @@ describe('planContainers', () => {
     const labels = { [LABELS.project]: 'p', [LABELS.role]: 'kafka', [LABELS.configHash]: 'abcdef0123456789' };
     const { actions } = plan(specWith('p', kafkaSpec()), dockerWith({ containers: [observedContainer(d.name, labels)] }));
     expect(actions[0]).toMatchObject({ kind: 'container.recreate', changes: [`configuration changed (hash abcdef012345 → ${d.configHash.slice(0, 12)})`] });
+  });
+
+  it('keeps a Kafka node an earlier release made without the first-use topic sizes, and recreates it for any other change', () => {
+    const spec = specWith('p', kafkaSpec());
+    const d = desiredContainers(spec, LINUX)[0]!;
+    const { [LABELS.configHash]: _hash, [LABELS.config]: _print, ...base } = d.create.Labels!;
+    const firstUse = /^KAFKA_(OFFSETS_TOPIC|TRANSACTION_STATE_LOG)_NUM_PARTITIONS=/;
+    const earlier = { ...d.create, Labels: base, Env: d.create.Env!.filter((e) => !firstUse.test(e)) };
+    expect(earlier.Env).toHaveLength(d.create.Env!.length - 2);
+    const made = (create: object, state = 'running'): ObservedContainer => observedContainer(d.name, { ...base, [LABELS.configHash]: hashOf(create) }, state, d.image);
+    expect(plan(spec, dockerWith({ containers: [made(earlier)], images: [d.image] })).actions).toEqual([]);
+    expect(kinds(plan(spec, dockerWith({ containers: [made(earlier, 'exited')], images: [d.image] })).actions)).toEqual(['container.start p-kafka-1', 'cluster.wait']);
+    const otherwise = { ...earlier, Env: [...earlier.Env, 'KAFKA_NUM_PARTITIONS=3'] };
+    expect(kinds(plan(spec, dockerWith({ containers: [made(otherwise)], images: [d.image] })).actions)).toEqual(['container.recreate p-kafka-1', 'cluster.wait']);
+    // A spec that sets the sizes itself has one current form only.
+    const own = specWith('p', kafkaSpec({ properties: { 'transaction.state.log.num.partitions': '7' } }));
+    const ownNode = desiredContainers(own, LINUX)[0]!;
+    expect(ownNode.create.Env).toContain('KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS=7');
+    expect(ownNode.sameAs).toHaveLength(1);
+    expect(kinds(plan(own, dockerWith({ containers: [made(earlier)], images: [d.image] })).actions)).toEqual(['container.recreate p-kafka-1', 'cluster.wait']);
   });
 
   it('recreates a paused or dead container even with the current config', () => {
