@@ -1,4 +1,4 @@
-/** Options every command understands; its own file so commands need not import the entry point (cli/main.ts). */
+/** Options every command understands; its own file so commands need not import the command tree (cli/run.ts). */
 export interface GlobalOptions {
   file: string;
   debug: boolean;

@@ -31,7 +31,7 @@ export interface PeekResult {
   gaps: boolean;
 }
 
-/** Messages `peek` shows on a terminal when no --limit is given: a page, not the whole topic (--help in cli/main.ts says 100). */
+/** Messages `peek` shows on a terminal when no --limit is given: a page, not the whole topic (--help in cli/run.ts says 100). */
 export const PEEK_PAGE = 100;
 
 /**
