@@ -1,6 +1,7 @@
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { partitionForKey } from './partitioner.js';
 import type { SeedMessage } from './types.js';
+import type { ValueRanges, ValueRun } from '../kafka/record-batch.js';
 
 /** Per-record framing estimate (length, deltas, attributes) on top of key, value and headers. */
 const RECORD_OVERHEAD = 24;
@@ -98,15 +99,64 @@ export function planBatches(messages: SeedMessage[], layout: PartitionLayout, li
   return lists;
 }
 
+/** A record batch of verbatim values: runs of value ranges, their number, and the producer sequence number of the first. */
+export interface RunsPlan {
+  partition: number;
+  runs: ValueRun[];
+  count: number;
+  baseSequence: number;
+}
+
+/**
+ * planBatches for a window of verbatim values (keyless, no partition, no headers) given as byte ranges: sticky
+ * partitioning and the same limits, without a message object per value. Advances `carry` the same way.
+ */
+export function planValueBatches(window: readonly ValueRanges[], layout: PartitionLayout, limits: BatchLimits, carry: BatchCarry): RunsPlan[][] {
+  const { count, available } = layout;
+  const lists: RunsPlan[][] = Array.from({ length: count }, () => []);
+  let sticky = carry.sticky;
+  let batch: RunsPlan | null = null;
+  let bytes = 0;
+  const close = (b: RunsPlan): void => {
+    carry.sequences[b.partition] = b.baseSequence + b.count;
+  };
+  for (const ranges of window) {
+    const { starts, ends } = ranges;
+    let runStart = 0;
+    for (let i = 0; i < ranges.count; i++) {
+      const size = valueSize(ends[i]! - starts[i]!);
+      if (batch !== null && (bytes + size > limits.maxBytes || batch.count >= limits.maxMessages)) {
+        if (i > runStart) batch.runs.push({ ranges, from: runStart, to: i });
+        runStart = i;
+        close(batch);
+        batch = null;
+        sticky++;
+      }
+      if (batch === null) {
+        const p = available.length === 0 ? 0 : available[sticky % available.length]!;
+        batch = { partition: p, runs: [], count: 0, baseSequence: carry.sequences[p]! };
+        lists[p]!.push(batch);
+        bytes = 0;
+      }
+      batch.count++;
+      bytes += size;
+    }
+    if (batch !== null && ranges.count > runStart) batch.runs.push({ ranges, from: runStart, to: ranges.count });
+  }
+  if (batch !== null) close(batch);
+  carry.sticky = sticky;
+  return lists;
+}
+
 /**
  * Groups batches into Produce requests: request k carries the k-th batch of every partition, one
  * request per leader, so each request holds at most one batch per partition and order is kept.
  */
-export function groupRequests(lists: BatchPlan[][], leaderOf: (partition: number) => number): { leader: number; batches: BatchPlan[] }[] {
+export function groupRequests<B extends { partition: number }>(lists: B[][], leaderOf: (partition: number) => number): { leader: number; batches: B[] }[] {
   const rounds = lists.reduce((n, l) => Math.max(n, l.length), 0);
-  const requests: { leader: number; batches: BatchPlan[] }[] = [];
+  const requests: { leader: number; batches: B[] }[] = [];
   for (let r = 0; r < rounds; r++) {
-    const byLeader = new Map<number, BatchPlan[]>();
+    const byLeader = new Map<number, B[]>();
     for (const list of lists) {
       const plan = list[r];
       if (!plan) continue;
@@ -118,6 +168,11 @@ export function groupRequests(lists: BatchPlan[][], leaderOf: (partition: number
     for (const [leader, batches] of byLeader) requests.push({ leader, batches });
   }
   return requests;
+}
+
+/** Estimated encoded size of a record of `length` value bytes and no key or headers, for batch limits. */
+export function valueSize(length: number): number {
+  return RECORD_OVERHEAD + length;
 }
 
 /** Estimated encoded size of one record, for batch limits. */

@@ -2,11 +2,11 @@ import { plural } from '../words.js';
 import { ErrorCodes, KafkaformError, type Problem } from '../errors.js';
 import type { SeedDigest } from '../plan/desired.js';
 import type { SeedEntrySpec, SeedSpec, Spec } from '../spec/types.js';
-import { BATCH_HEADER_BYTES } from '../kafka/record-batch.js';
-import { messageSize } from './batching.js';
+import { BATCH_HEADER_BYTES, type ValueRanges } from '../kafka/record-batch.js';
+import { messageSize, valueSize } from './batching.js';
 import { compressionUnavailable } from '../kafka/compression.js';
 import { definitionHash } from './hash.js';
-import { compileGenerator, generateMessages, inlineMessage, readSeedFile, type FileTally } from './sources.js';
+import { compileGenerator, generateMessages, inlineMessage, readSeedFile, readValueRanges, type FileTally } from './sources.js';
 import type { MaterialisedSeed, SeedMessage } from './types.js';
 
 export { SEEDED_BASE_TIME_MS } from './sources.js';
@@ -88,9 +88,43 @@ export async function* entryMessages(spec: Spec, digest: SeedDigest, windowBytes
   }
   const problems: Problem[] = [];
   const tally: FileTally = { hash: '', count: 0 };
-  yield* windows(readSeedFile(spec, entry, problems, tally, digest.verbatim === true), windowBytes);
+  yield* windows(readSeedFile(spec, entry, problems, tally, { knownVerbatim: digest.verbatim === true }), windowBytes);
   if (problems.length > 0) throw seedInvalid(problems);
   if (tally.hash !== digest.hash || tally.count !== digest.count) throw changed();
+}
+
+/**
+ * A verbatim file entry's values (see SeedDigest.verbatim) as byte ranges, in windows of about `windowBytes` of
+ * file: what entryMessages hands out, without a message object per value. Throws after the last window when the
+ * file no longer matches the digest, so the producer aborts its transaction.
+ */
+export async function* entryValueRanges(spec: Spec, digest: SeedDigest, windowBytes = WINDOW_BYTES): AsyncGenerator<ValueRanges[]> {
+  const entry = spec.seeds.find((s) => s.topic === digest.topic)?.entries.find((e) => e.id === digest.entryId);
+  if (entry?.kind !== 'file' || digest.verbatim !== true) {
+    throw new KafkaformError(ErrorCodes.INTERNAL, `seed entry ${digest.entryId} of topic ${digest.topic} is not a verbatim file entry; this is a bug, please report it`);
+  }
+  const problems: Problem[] = [];
+  const tally: FileTally = { hash: '', count: 0 };
+  let window: ValueRanges[] = [];
+  let bytes = 0;
+  for await (const piece of readValueRanges(spec, entry, problems, tally)) {
+    for (const r of piece) {
+      window.push(r);
+      bytes += r.buf.length;
+    }
+    if (bytes >= windowBytes) {
+      yield window;
+      window = [];
+      bytes = 0;
+    }
+  }
+  if (window.length > 0) yield window;
+  if (problems.length > 0) throw seedInvalid(problems);
+  if (tally.hash !== digest.hash || tally.count !== digest.count) {
+    throw new KafkaformError(ErrorCodes.APPLY_FAILED, `seed entry ${digest.entryId} of topic ${digest.topic} changed since the plan was made`, {
+      hint: 'run `kafkaform plan` again and apply the new plan',
+    });
+  }
 }
 
 /** Regroups pieces of messages into windows of about `windowBytes` (estimated record bytes). */
@@ -125,6 +159,11 @@ function seedInvalid(problems: Problem[]): KafkaformError {
 class LimitTracker {
   private largest = 0;
   private oldest: number | null = null;
+  /** A verbatim message of `length` value bytes (no key, headers or timestamp). */
+  addValue(length: number): void {
+    const size = valueSize(length);
+    if (size > this.largest) this.largest = size;
+  }
   add(m: SeedMessage): void {
     const size = messageSize(m);
     if (size > this.largest) this.largest = size;
@@ -152,7 +191,8 @@ async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, pro
       const t = new LimitTracker();
       const found: Problem[] = [];
       const tally: FileTally = { hash: '', count: 0 };
-      for await (const piece of readSeedFile(spec, entry, found, tally)) for (const m of piece) t.add(m);
+      const verbatim = (_bytes: Buffer, start: number, end: number): void => t.addValue(end - start);
+      for await (const piece of readSeedFile(spec, entry, found, tally, { verbatim })) for (const m of piece) t.add(m);
       if (found.length > 0) {
         problems.push(...found);
         return null;

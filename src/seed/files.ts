@@ -3,6 +3,9 @@ import type { Problem } from '../errors.js';
 import { isScanError, messageRanges, RANGE_KEY, RANGE_VALUE, scanJsonLine, type MessageRanges } from './json-scan.js';
 import type { SeedMessage } from './types.js';
 
+/** Receives a message that is its line's bytes as written, bytes[start, end), instead of a message object. */
+export type VerbatimSink = (bytes: Buffer, start: number, end: number) => void;
+
 /** At most this many bad lines are listed per file; the rest are counted. */
 export const MAX_LINE_PROBLEMS = 20;
 
@@ -41,10 +44,10 @@ export class SeedFileParser {
   private atStart = true;
   private readonly ranges = messageRanges();
   /** Messages produced as their line's bytes as written (not message objects, not JSON strings). */
-  verbatim = 0;
+  verbatimCount = 0;
 
   /**
-   * `verbatim`: the bytes were parsed before (same hash) and every line was a value produced as written, so
+   * `knownVerbatim`: the bytes were parsed before (same hash) and every line was a value produced as written, so
    * each non-blank line is taken as it is, without scanning it again. The caller checks the hash at the end.
    */
   constructor(
@@ -54,7 +57,7 @@ export class SeedFileParser {
   ) {}
 
   /** Parses the lines that `chunk` completes, passing each message to `emit` in file order. */
-  push(chunk: Buffer, emit: (m: SeedMessage) => void): void {
+  push(chunk: Buffer, emit: (m: SeedMessage) => void, verbatim?: VerbatimSink): void {
     const nl = chunk.lastIndexOf(0x0a);
     if (nl < 0 || (this.atStart && this.pendingBytes + chunk.length < 3)) {
       this.pending.push(chunk);
@@ -68,22 +71,22 @@ export class SeedFileParser {
       const head = Buffer.concat([...this.pending, chunk.subarray(0, first)]);
       this.pending = [];
       this.pendingBytes = 0;
-      this.lines(head, this.skipBom(head), head.length, emit);
+      this.lines(head, this.skipBom(head), head.length, emit, verbatim);
       from = first;
     } else {
       from = this.skipBom(chunk);
     }
-    this.lines(chunk, from, nl + 1, emit);
+    this.lines(chunk, from, nl + 1, emit, verbatim);
     // A copy, so the rest of a line does not keep the whole chunk alive.
     if (nl + 1 < chunk.length) this.keep(Buffer.from(chunk.subarray(nl + 1)));
   }
 
   /** Parses the last line (without a newline) and closes the problem list. */
-  end(emit: (m: SeedMessage) => void): void {
+  end(emit: (m: SeedMessage) => void, verbatim?: VerbatimSink): void {
     const bytes = Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    this.lines(bytes, this.skipBom(bytes), bytes.length, emit);
+    this.lines(bytes, this.skipBom(bytes), bytes.length, emit, verbatim);
     if (this.bad > MAX_LINE_PROBLEMS) {
       this.problems.push({ message: `... and ${this.bad - MAX_LINE_PROBLEMS} more malformed lines`, at: { file: this.file, line: 1, col: 1 } });
       this.bad = MAX_LINE_PROBLEMS;
@@ -107,8 +110,8 @@ export class SeedFileParser {
     if (this.bad <= MAX_LINE_PROBLEMS) this.problems.push({ message, at: { file: this.file, line, col } });
   }
 
-  /** Parses the lines in bytes[from, to); `to` is the end of the buffer or just after a newline. */
-  private lines(bytes: Buffer, from: number, to: number, emit: (m: SeedMessage) => void): void {
+  /** Parses the lines in bytes[from, to); `to` is the end of the buffer or just after a newline. Verbatim messages go to `verbatim` when given. */
+  private lines(bytes: Buffer, from: number, to: number, emit: (m: SeedMessage) => void, verbatim?: VerbatimSink): void {
     const format = this.format;
     const ranges = this.ranges;
     // Lines end at '\n' (ASCII), so when the whole span is UTF-8 every line is: one check instead of one per line.
@@ -126,8 +129,9 @@ export class SeedFileParser {
       while (b > a && (bytes[b - 1] === 0x0d || (format === 'jsonl' && isSpace(bytes[b - 1]!)))) b--;
       if (a === b) continue;
       if (format === 'text' || this.knownVerbatim) {
-        this.verbatim++;
-        emit(plain(bytes.subarray(a, b)));
+        this.verbatimCount++;
+        if (verbatim) verbatim(bytes, a, b);
+        else emit(plain(bytes.subarray(a, b)));
         continue;
       }
       // JSON text is UTF-8 (RFC 8259): a line that is not would reach Kafka with its bad bytes replaced by U+FFFD.
@@ -155,8 +159,9 @@ export class SeedFileParser {
         emit(plain(Buffer.from(JSON.parse(bytes.toString('utf8', a, b)) as string, 'utf8')));
       } else {
         // Any other JSON value is produced as the bytes written, so number precision and spacing survive.
-        this.verbatim++;
-        emit(plain(bytes.subarray(a, b)));
+        this.verbatimCount++;
+        if (verbatim) verbatim(bytes, a, b);
+        else emit(plain(bytes.subarray(a, b)));
       }
     }
   }

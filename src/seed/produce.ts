@@ -5,11 +5,11 @@ import { isBrokerError, kafkaErrorName, requestFailed } from '../kafka/errors.js
 import { STATE_TOPIC, ensureStateTopic, readProjectLedger, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
 import type { SeedDigest } from '../plan/desired.js';
-import type { SeedSpec, Spec } from '../spec/types.js';
+import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from '../kafka/compression.js';
-import { groupRequests, planBatches, startCarry, type BatchPlan } from './batching.js';
-import { compressionOf, entryMessages } from './digest.js';
-import { encodeRecordBatch, type BatchWriter } from '../kafka/record-batch.js';
+import { groupRequests, planBatches, planValueBatches, startCarry } from './batching.js';
+import { compressionOf, entryMessages, entryValueRanges } from './digest.js';
+import { encodeRecordBatch, encodeValueRuns, type BatchWriter } from '../kafka/record-batch.js';
 import { RecordBatchTransaction, type PartitionBatch, type PartitionEnd } from '../kafka/record-batch-transaction.js';
 import type { SeedMessage } from './types.js';
 
@@ -198,16 +198,10 @@ function batchLimit(spec: Spec, topic: string): number {
   return Number.isFinite(configured) && configured > 0 ? Math.min(BATCH_MAX_BYTES, Math.floor(configured * 0.9)) : BATCH_MAX_BYTES;
 }
 
-/** One batch to send: a partition's planned batch plus where its messages come from. */
-interface SendBatch extends BatchPlan {
-  topic: string;
-  source: SeedMessage[];
-}
-
 /**
- * Produces an entry window by window (see entryMessages), so memory holds one window and the requests in
- * flight, not the entry. Partitions are added to the transaction before the first batch sent to them; the
- * ledger record goes last. Returns the offset after the last record written to each partition.
+ * Produces an entry window by window (see entryMessages and entryValueRanges), so memory holds one window and the
+ * requests in flight, not the entry. Partitions are added to the transaction before the first batch sent to them;
+ * the ledger record goes last. Returns the offset after the last record written to each partition.
  */
 async function produceEntry(
   txn: RecordBatchTransaction,
@@ -224,7 +218,7 @@ async function produceEntry(
   const layout = { count: meta.length, available, stickyStart: Math.floor(Math.random() * Math.max(1, available.length)) };
   const carry = startCarry(layout);
   const limits = { maxBytes, maxMessages: BATCH_MAX_MESSAGES };
-  const sender = new Sender(txn, compressionOf(spec, seed.topic), seed.topic, progress);
+  const sender = new Sender(txn, seed.topic, progress);
   const statePart = ledger.partition ?? 0;
   const registered = new Set<number>();
   let stateRegistered = false;
@@ -236,21 +230,45 @@ async function produceEntry(
     stateRegistered = true;
     for (const p of partitions) registered.add(p);
   };
-  for await (const window of entryMessages(spec, seed)) {
-    const lists = planBatches(window, layout, limits, seed.entryId, carry);
-    // AddPartitionsToTxn must be answered before the first Produce to a partition.
+  // AddPartitionsToTxn must be answered before the first Produce to a partition; then request k carries the k-th batch of every partition.
+  const sendAll = async <B extends { partition: number }>(lists: B[][], toBatch: (b: B) => SendBatch): Promise<void> => {
     await register(lists.flatMap((l, p) => (l.length > 0 && !registered.has(p) ? [p] : [])));
-    for (const r of groupRequests(lists, (p) => leaders.get(p) ?? -1)) {
-      await sender.send(
-        r.leader,
-        r.batches.map((b) => ({ ...b, topic: seed.topic, source: window })),
-      );
+    for (const r of groupRequests(lists, (p) => leaders.get(p) ?? -1)) await sender.send(r.leader, r.batches.map(toBatch));
+  };
+  const { codec, compress } = codecOf(compressionOf(spec, seed.topic));
+  const writer = sender.writer;
+  if (seed.verbatim === true) {
+    // Every value is its line's bytes as written: batches are cut from byte ranges, with no object per message.
+    for await (const window of entryValueRanges(spec, seed)) {
+      await sendAll(planValueBatches(window, layout, limits, carry), (b) => ({
+        topic: seed.topic,
+        partition: b.partition,
+        messages: b.count,
+        encode: () => encodeValueRuns(b.runs, writer, b.baseSequence, codec, compress),
+      }));
+    }
+  } else {
+    for await (const window of entryMessages(spec, seed)) {
+      await sendAll(planBatches(window, layout, limits, seed.entryId, carry), (b) => ({
+        topic: seed.topic,
+        partition: b.partition,
+        messages: b.indices.length,
+        encode: () => encodeRecordBatch(window, b.indices, writer, b.baseSequence, codec, compress),
+      }));
     }
   }
   await register([]);
   const stateLeader = txn.partitions(STATE_TOPIC).find((p) => p.partitionId === statePart)?.leader ?? -1;
-  await sender.send(stateLeader, [{ topic: STATE_TOPIC, partition: statePart, source: [ledger], indices: [0], baseSequence: 0 }]);
+  await sender.send(stateLeader, [{ topic: STATE_TOPIC, partition: statePart, messages: 1, encode: () => encodeRecordBatch([ledger], [0], writer, 0, codec, compress) }]);
   return sender.finish();
+}
+
+/** One record batch to send: where it goes, how many records it holds, and how to encode it (when its request is sent). */
+interface SendBatch {
+  topic: string;
+  partition: number;
+  messages: number;
+  encode: () => Promise<Buffer>;
 }
 
 /**
@@ -262,28 +280,23 @@ class Sender {
   private failure: { error: unknown } | null = null;
   private acked = 0;
   private readonly ends = new Map<string, PartitionEnd>();
-  private readonly writer: BatchWriter;
-  private readonly codec: ReturnType<typeof codecOf>;
+  /** The transaction's producer identity, stamped on every batch. */
+  readonly writer: BatchWriter;
 
   constructor(
     private readonly txn: RecordBatchTransaction,
-    compression: SeedSpec['compression'],
     private readonly topic: string,
     private readonly progress: (acked: number) => void,
   ) {
     this.writer = { producerId: txn.producerIdBig, producerEpoch: txn.producerEpoch, transactional: true };
-    this.codec = codecOf(compression);
   }
 
   /** Encodes one request's batches and sends it; waits while IN_FLIGHT requests are unanswered. */
   async send(leader: number, sends: SendBatch[]): Promise<void> {
     if (this.failure) throw this.failure.error;
     const batches: PartitionBatch[] = [];
-    for (const b of sends) {
-      const records = await encodeRecordBatch(b.source, b.indices, this.writer, b.baseSequence, this.codec.codec, this.codec.compress);
-      batches.push({ topic: b.topic, partition: b.partition, records, messages: b.indices.length });
-    }
-    const seedMessages = sends.filter((b) => b.topic === this.topic).reduce((n, b) => n + b.indices.length, 0);
+    for (const b of sends) batches.push({ topic: b.topic, partition: b.partition, records: await b.encode(), messages: b.messages });
+    const seedMessages = sends.filter((b) => b.topic === this.topic).reduce((n, b) => n + b.messages, 0);
     this.inflight.push(
       this.txn
         .produce(leader, batches)

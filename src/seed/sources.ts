@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import type { SeedEntrySpec, Spec } from '../spec/types.js';
-import { SeedFileParser, toBytes } from './files.js';
+import { SeedFileParser, toBytes, type VerbatimSink } from './files.js';
+import type { ValueRanges } from '../kafka/record-batch.js';
 import { fileHasher } from './hash.js';
 import { createRng } from './prng.js';
 import { compileString, compileValue, renderString, renderValue, type CompiledString, type CompiledValue } from './template.js';
@@ -31,20 +32,26 @@ export interface FileTally {
   verbatim?: number;
 }
 
+/** How readSeedFile reads: `knownVerbatim` skips scanning (see SeedFileParser); `verbatim` takes verbatim messages as byte ranges. */
+export interface ReadOptions {
+  knownVerbatim?: boolean;
+  verbatim?: VerbatimSink;
+}
+
 /**
  * Streams a seed file: yields the messages of each chunk read (in file order) and fills `tally` at the end.
  * Problems (unreadable file, bad lines) are pushed onto `problems`; after one, the messages are meaningless.
- * `knownVerbatim`: lines are not scanned again (see SeedFileParser); only for bytes whose hash the caller checks.
+ * `knownVerbatim` only for bytes whose hash the caller checks; messages given to `verbatim` are not yielded.
  */
 export async function* readSeedFile(
   spec: Spec,
   entry: Extract<SeedEntrySpec, { kind: 'file' }>,
   problems: Problem[],
   tally: FileTally,
-  knownVerbatim = false,
+  opts: ReadOptions = {},
 ): AsyncGenerator<SeedMessage[]> {
   const path = seedFilePath(spec, entry.path);
-  const parser = new SeedFileParser(entry.format, entry.path, knownVerbatim);
+  const parser = new SeedFileParser(entry.format, entry.path, opts.knownVerbatim);
   const hash = fileHasher(entry.format);
   let out: SeedMessage[] = [];
   const emit = (m: SeedMessage): void => {
@@ -53,9 +60,10 @@ export async function* readSeedFile(
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      parser.push(chunk, emit);
+      parser.push(chunk, emit, opts.verbatim);
       tally.count += out.length;
-      if (out.length > 0) yield out;
+      // With a verbatim sink every chunk is a step, even one that yields no message object.
+      if (out.length > 0 || opts.verbatim) yield out;
       out = [];
     }
   } catch (err) {
@@ -67,12 +75,41 @@ export async function* readSeedFile(
     });
     return;
   }
-  parser.end(emit);
+  parser.end(emit, opts.verbatim);
   tally.count += out.length;
   if (out.length > 0) yield out;
   problems.push(...parser.problems);
   tally.hash = hash.digest();
-  tally.verbatim = parser.verbatim;
+  tally.verbatim = parser.verbatimCount;
+  if (opts.verbatim) tally.count += parser.verbatimCount;
+}
+
+/**
+ * A verbatim file's values as byte ranges of the chunks they lie in, chunk by chunk, without a message object
+ * each: for files whose digest says every message is verbatim. Fills `tally` (hash, count) at the end.
+ */
+export async function* readValueRanges(spec: Spec, entry: Extract<SeedEntrySpec, { kind: 'file' }>, problems: Problem[], tally: FileTally): AsyncGenerator<ValueRanges[]> {
+  let out: ValueRanges[] = [];
+  let current: ValueRanges | null = null;
+  const take: VerbatimSink = (bytes, start, end) => {
+    if (current === null || current.buf !== bytes || current.count === current.starts.length) {
+      // A chunk holds at most one line per 2 bytes (a value and its newline); the spanning line has a buffer of its own.
+      const room = current !== null && current.buf === bytes ? current.starts.length * 2 : Math.max(16, bytes.length >> 4);
+      current = { buf: bytes, starts: new Int32Array(room), ends: new Int32Array(room), count: 0 };
+      out.push(current);
+    }
+    current.starts[current.count] = start;
+    current.ends[current.count++] = end;
+  };
+  for await (const _ of readSeedFile(spec, entry, problems, tally, { knownVerbatim: true, verbatim: take })) {
+    // Each step is one chunk read: hand out its ranges.
+    if (out.length > 0) {
+      yield out;
+      out = [];
+      current = null;
+    }
+  }
+  if (out.length > 0) yield out;
 }
 
 /** An inline message: string values as they are, structured YAML values as JSON, null as a tombstone. */

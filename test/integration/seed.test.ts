@@ -315,4 +315,38 @@ describe('seeding a real broker exactly once', () => {
     expect((await kcatRead(brokers, 'fenced', 'read_uncommitted')).map((s) => Buffer.from(s.value!, 'base64').toString())).toEqual(['ghost', 'real']);
     expect((await readAllOf(conn, 'fenced')).map((s) => Buffer.from(s.value!, 'base64').toString())).toEqual(['real']);
   });
+  it('produces a verbatim file (plain JSON values only) from byte ranges: every line once, in file order within each partition, as written', async () => {
+    // 40,000 lines of 20..400 bytes (about 8 MB): many record batches and 1 MiB read chunks, lines spanning chunks,
+    // multi-byte UTF-8, spacing and CRLF kept or trimmed exactly as the scanning path does.
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const pad = 'x'.repeat((i * 7919) % 380);
+      lines.push(i % 997 === 0 ? `  {"n": ${i}, "t": "né ☕ ${pad}"}  ` : `{"n":${i},"t":"${pad}"}`);
+    }
+    await writeFile(join(dir, 'seeds', 'verbatim.jsonl'), lines.join('\r\n') + '\r\n');
+    const admin = await conn.admin();
+    await admin.createTopics({ topics: [{ topic: 'verbatim', numPartitions: 3, replicationFactor: 1 }], waitForLeaders: false });
+    await waitFor(async () => {
+      const md = await admin.fetchTopicMetadata({ topics: ['verbatim'] }).catch(() => null);
+      return md?.topics.every((t) => t.partitions.every((p) => p.leader >= 0)) ?? false;
+    }, 'verbatim topic has leaders');
+    const file = await writeSpec(`  verbatim:\n    files:\n      - seeds/verbatim.jsonl\n`, '  verbatim: { partitions: 3, replicationFactor: 1 }\n');
+    const { seeds } = await planned(conn, file);
+    expect(seeds.find((s) => s.topic === 'verbatim')).toMatchObject({ count: 40_000, verbatim: true });
+    const actions = await applySeeds(conn, file);
+    expect(actions.map((a) => `${a.topic} ${a.entryId} ${a.count}`)).toEqual(['verbatim file:seeds/verbatim.jsonl 40000']);
+    const seen = await kcatRead(brokers, 'verbatim');
+    expect(seen).toHaveLength(40_000);
+    expect(seen.every((s) => s.key === null)).toBe(true);
+    const values = seen.map((s) => Buffer.from(s.value!, 'base64').toString('utf8'));
+    expect([...values].sort()).toEqual(lines.map((l) => l.trim()).sort());
+    // Within each partition, lines keep their file order.
+    const index = new Map(lines.map((l, i) => [l.trim(), i]));
+    for (const p of [0, 1, 2]) {
+      const order = seen.flatMap((s, i) => (s.partition === p ? [index.get(values[i]!)!] : []));
+      expect(order.length).toBeGreaterThan(0);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    expect(await planned(conn, file).then((x) => x.actions)).toEqual([]);
+  });
 });
