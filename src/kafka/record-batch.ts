@@ -112,7 +112,9 @@ export async function encodeValueRuns(runs: readonly ValueRun[], writer: BatchWr
   let pos = uncompressed ? BATCH_HEADER_BYTES : 0;
   let delta = 0;
   for (const { ranges, from, to } of runs) {
-    const { buf: src, starts, ends } = ranges;
+    const { starts, ends } = ranges;
+    // A plain Uint8Array view: its subarray is cheap, where Buffer#subarray and Buffer#copy build a Buffer per call.
+    const src = new Uint8Array(ranges.buf.buffer, ranges.buf.byteOffset, ranges.buf.length);
     for (let i = from; i < to; i++, delta++) {
       const start = starts[i]!;
       const len = ends[i]! - start;
@@ -123,9 +125,7 @@ export async function encodeValueRuns(runs: readonly ValueRun[], writer: BatchWr
       pos = writeVarint(records, pos, zigzag(delta));
       records[pos++] = 1; // key: zigzag(-1), null
       pos = writeVarint(records, pos, zigzag(len));
-      // Short values copy faster byte by byte than through a native call per record.
-      if (len < 64) for (let k = 0; k < len; k++) records[pos + k] = src[start + k]!;
-      else src.copy(records, pos, start, start + len);
+      records.set(src.subarray(start, start + len), pos);
       pos += len;
       records[pos++] = 0; // headers: none
     }

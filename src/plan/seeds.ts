@@ -21,7 +21,11 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
   const { spec } = desired;
   const out: SeedsPlan = { actions: [], diagnostics: [] };
   const topics = new Set([...spec.topics.map((t) => t.name), ...(observed.cluster?.topics ?? []).map((t) => t.name)]);
-  const seeded = latestRecords((observed.cluster?.seeds ?? []).filter((r) => r.project === spec.project));
+  // A topic the cluster does not hold (deleted since; this plan creates it) holds none of the messages its records name.
+  const present = new Set((observed.cluster?.topics ?? []).map((t) => t.name));
+  const own = (observed.cluster?.seeds ?? []).filter((r) => r.project === spec.project);
+  const seeded = latestRecords(own.filter((r) => present.has(r.topic)));
+  const gone = new Set(own.filter((r) => !present.has(r.topic)).map((r) => key(r.topic, r.entryId)));
   const reported = new Set<string>();
   const legacy = legacyInlineRecords(seeded);
 
@@ -33,7 +37,7 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
     }
     const record = seeded.get(key(digest.topic, digest.entryId)) ?? takeLegacy(legacy, digest);
     if (!record) {
-      out.actions.push(produce(digest, 'not seeded yet'));
+      out.actions.push(produce(digest, gone.has(key(digest.topic, digest.entryId)) ? 'topic is new: what was produced before went with the deleted topic' : 'not seeded yet'));
     } else if (record.hash === digest.hash) {
       continue;
     } else if (options.reseed) {

@@ -35,6 +35,15 @@ describe('seeds', () => {
     });
   }
 
+  it('produces an entry again into a topic that was deleted since (this plan creates it anew), whatever the ledger says', () => {
+    const records = [seedRecord('purchases', 'file:a', 'h1')];
+    const gone = plan(desired(s, [seedDigest('purchases', 'file:a', 'h1', 1000)]), observed(cluster({ topics: [], seeds: records })), options());
+    expect(gone.actions.map((a) => a.kind)).toEqual(['topic.create', 'seed.produce']);
+    expect(gone.actions[1]).toMatchObject({ entryId: 'file:a', reason: 'topic is new: what was produced before went with the deleted topic' });
+    const present = plan(desired(s, [seedDigest('purchases', 'file:a', 'h1', 1000)]), existing(records), options());
+    expect(present.actions).toEqual([]);
+  });
+
   it('keeps the spec order of entries within a topic and sorts topics by name', () => {
     const s2 = spec({ topics: [topic('b'), topic('a')], seeds: [seedSpec('a', ['x', 'y']), seedSpec('b', ['z'])] });
     const p = plan(desired(s2, [seedDigest('b', 'z'), seedDigest('a', 'y'), seedDigest('a', 'x')]), observed(cluster()), options());
