@@ -25,7 +25,7 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
   const present = new Set((observed.cluster?.topics ?? []).map((t) => t.name));
   const own = (observed.cluster?.seeds ?? []).filter((r) => r.project === spec.project);
   const seeded = latestRecords(own.filter((r) => present.has(r.topic)));
-  const gone = new Set(own.filter((r) => !present.has(r.topic)).map((r) => key(r.topic, r.entryId)));
+  const gone = latestRecords(own.filter((r) => !present.has(r.topic)));
   const reported = new Set<string>();
   const legacy = legacyInlineRecords(seeded);
 
@@ -36,8 +36,11 @@ export function planSeeds(desired: Desired, observed: Observed, options: PlanOpt
       continue;
     }
     const record = seeded.get(key(digest.topic, digest.entryId)) ?? takeLegacy(legacy, digest);
-    if (!record) {
-      out.actions.push(produce(digest, gone.has(key(digest.topic, digest.entryId)) ? 'topic is new: what was produced before went with the deleted topic' : 'not seeded yet'));
+    const stale = gone.get(key(digest.topic, digest.entryId));
+    if (stale) {
+      out.actions.push({ ...produce(digest, 'topic is new: what was produced before went with the deleted topic'), supersedes: stale.producedAt });
+    } else if (!record) {
+      out.actions.push(produce(digest, 'not seeded yet'));
     } else if (record.hash === digest.hash) {
       continue;
     } else if (options.reseed) {

@@ -153,6 +153,8 @@ export interface SeedProduceAction {
   /** Where the messages come from, e.g. "seeds/purchases.jsonl", "inline", "generated". */
   source: string;
   reason: string;
+  /** When the topic was deleted since the entry was produced: the producedAt of its newest record then. Records up to it are of the deleted topic and do not count as produced. */
+  supersedes?: string;
 }
 
 /** Every change kafkaform can plan. Plain data: nothing here knows how to execute itself. */

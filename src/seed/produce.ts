@@ -4,6 +4,7 @@ import type { KafkaConnection } from '../kafka/client.js';
 import { isBrokerError, kafkaErrorName, requestFailed } from '../kafka/errors.js';
 import { STATE_TOPIC, ensureStateTopic, readProjectLedger, seedRecord, seedRecordMessage, statePartition } from '../kafka/state.js';
 import type { SeedProduceAction } from '../plan/types.js';
+import type { SeedRecord } from '../plan/observed.js';
 import type { SeedDigest } from '../plan/desired.js';
 import type { Spec } from '../spec/types.js';
 import { codecOf, compressionUnavailable } from '../kafka/compression.js';
@@ -64,7 +65,7 @@ export async function executeSeedProduce(action: SeedProduceAction, ctx: SeedPro
   // retriable error aborts the attempt (nothing visible, no ledger record) and the entry is tried again.
   for (let attempt = 1; ; attempt++) {
     try {
-      await produceOnce(seed, ctx, attempt > 1);
+      await produceOnce(seed, action.supersedes, ctx, attempt > 1);
       return;
     } catch (err) {
       const name = kafkaErrorName((err as { cause?: unknown }).cause ?? err) ?? kafkaErrorName(err) ?? '';
@@ -93,8 +94,13 @@ const RETRIABLE_ENTRY = new Set([
   'KAFKA_STORAGE_ERROR',
 ]);
 
+/** True when the ledger records this entry with its hash, other than records of a deleted topic (producedAt up to `supersedes`). */
+function produced(ledger: SeedRecord[], seed: SeedDigest, supersedes: string | undefined): boolean {
+  return ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash && (supersedes === undefined || r.producedAt > supersedes));
+}
+
 /** One transactional attempt of an entry; `refresh` reloads the metadata first (leaders moved). */
-async function produceOnce(seed: SeedDigest, ctx: SeedProduceContext, refresh: boolean): Promise<void> {
+async function produceOnce(seed: SeedDigest, supersedes: string | undefined, ctx: SeedProduceContext, refresh: boolean): Promise<void> {
   const { conn } = ctx;
   let txn: RecordBatchTransaction;
   try {
@@ -110,7 +116,7 @@ async function produceOnce(seed: SeedDigest, ctx: SeedProduceContext, refresh: b
   // now committed or aborted. Read the ledger again: an entry another apply produced meanwhile is not produced twice.
   try {
     const ledger = await readProjectLedger(conn, ctx.spec.project, { onProgress: ctx.onProgress });
-    if (ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) {
+    if (produced(ledger, seed, supersedes)) {
       ctx.onProgress?.(`${seed.topic} ${seed.entryId}: already produced by another apply of project ${ctx.spec.project}; not produced again`);
       await txn.close();
       return;
@@ -133,7 +139,7 @@ async function produceOnce(seed: SeedDigest, ctx: SeedProduceContext, refresh: b
     // Another apply of this project may have fenced this one and committed the entry itself (its fence can
     // surface as any Kafka error, UNKNOWN_SERVER_ERROR included): then the entry is produced, once, and nothing
     // failed. A failure of our own (a throwing progress callback, say) is not the broker's and stays a failure.
-    if (isBrokerError(err) && (await recordedMeanwhile(seed, ctx))) return;
+    if (isBrokerError(err) && (await recordedMeanwhile(seed, supersedes, ctx))) return;
     if (FENCED.has(kafkaErrorName(err) ?? '')) throw fenced(ctx.spec.project, seed, err);
     throw requestFailed(`produce seed entry ${seed.entryId} to`, seed.topic, err);
   }
@@ -155,10 +161,10 @@ async function produceOnce(seed: SeedDigest, ctx: SeedProduceContext, refresh: b
 }
 
 /** True when the ledger (read to its settled end) records this entry with its hash: another apply committed it, or our commit did despite the error. */
-async function recordedMeanwhile(seed: SeedDigest, ctx: SeedProduceContext): Promise<boolean> {
+async function recordedMeanwhile(seed: SeedDigest, supersedes: string | undefined, ctx: SeedProduceContext): Promise<boolean> {
   try {
     const ledger = await readProjectLedger(ctx.conn, ctx.spec.project, { onProgress: ctx.onProgress });
-    if (!ledger.some((r) => r.topic === seed.topic && r.entryId === seed.entryId && r.hash === seed.hash)) return false;
+    if (!produced(ledger, seed, supersedes)) return false;
     ctx.onProgress?.(`${seed.topic} ${seed.entryId}: recorded in the ledger meanwhile (by another apply of project ${ctx.spec.project}, or by this run's commit whose answer was lost); not produced again`);
     return true;
   } catch {

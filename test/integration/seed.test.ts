@@ -349,4 +349,22 @@ describe('seeding a real broker exactly once', () => {
     }
     expect(await planned(conn, file).then((x) => x.actions)).toEqual([]);
   });
+  it('produces an entry again after its topic was deleted outside kafkaform and is created anew, even though the ledger names it', async () => {
+    const file = await writeSpec(`  verbatim:\n    files:\n      - seeds/verbatim.jsonl\n`, '  verbatim: { partitions: 3, replicationFactor: 1 }\n');
+    const admin = await conn.admin();
+    await admin.deleteTopics({ topics: ['verbatim'], timeout: 30_000 });
+    await waitFor(async () => !(await admin.listTopics()).includes('verbatim'), 'verbatim topic deleted');
+    const { spec, seeds, plan: p, actions } = await planned(conn, file);
+    expect(p.actions.map((a) => a.kind)).toEqual(['topic.create', 'seed.produce']);
+    expect(actions[0]).toMatchObject({ entryId: 'file:seeds/verbatim.jsonl', reason: 'topic is new: what was produced before went with the deleted topic', supersedes: expect.any(String) });
+    // What apply's topic.create does, then the seed step: the old ledger record must not make it skip the entry.
+    await admin.createTopics({ topics: [{ topic: 'verbatim', numPartitions: 3, replicationFactor: 1 }], waitForLeaders: false });
+    await waitFor(async () => {
+      const md = await admin.fetchTopicMetadata({ topics: ['verbatim'] }).catch(() => null);
+      return md?.topics.every((t) => t.partitions.length === 3 && t.partitions.every((q) => q.leader >= 0)) ?? false;
+    }, 'verbatim topic has leaders again');
+    await executeSeedProduce(actions[0]!, { conn, spec, seeds });
+    expect(await kcatRead(brokers, 'verbatim')).toHaveLength(40_000);
+    expect(await planned(conn, file).then((x) => x.actions)).toEqual([]);
+  });
 });

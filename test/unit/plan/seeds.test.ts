@@ -39,7 +39,7 @@ describe('seeds', () => {
     const records = [seedRecord('purchases', 'file:a', 'h1')];
     const gone = plan(desired(s, [seedDigest('purchases', 'file:a', 'h1', 1000)]), observed(cluster({ topics: [], seeds: records })), options());
     expect(gone.actions.map((a) => a.kind)).toEqual(['topic.create', 'seed.produce']);
-    expect(gone.actions[1]).toMatchObject({ entryId: 'file:a', reason: 'topic is new: what was produced before went with the deleted topic' });
+    expect(gone.actions[1]).toMatchObject({ entryId: 'file:a', reason: 'topic is new: what was produced before went with the deleted topic', supersedes: records[0]!.producedAt });
     const present = plan(desired(s, [seedDigest('purchases', 'file:a', 'h1', 1000)]), existing(records), options());
     expect(present.actions).toEqual([]);
   });
