@@ -65,15 +65,7 @@ export async function encodeRecordBatch(
   for (let i = 0; i < n; i++) {
     pos = writeRecord(records, pos, messages[indices[i]!]!, sizes[i]!, i, stamps[i]! - first);
   }
-  let buf: Buffer;
-  if (uncompressed) {
-    buf = records;
-  } else {
-    const packed = await compress(records);
-    buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + packed.length);
-    packed.copy(buf, BATCH_HEADER_BYTES);
-  }
-  return finishBatch(buf, n, first, max, writer, baseSequence, codec);
+  return finishBatch(await withRoomForHeader(records, compress), n, first, max, writer, baseSequence, codec);
 }
 
 /** Lines of a chunk as byte ranges: value i is buf[starts[i], ends[i]). */
@@ -130,15 +122,16 @@ export async function encodeValueRuns(runs: readonly ValueRun[], writer: BatchWr
       records[pos++] = 0; // headers: none
     }
   }
-  let buf: Buffer;
-  if (uncompressed) {
-    buf = records;
-  } else {
-    const packed = await compress(records);
-    buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + packed.length);
-    packed.copy(buf, BATCH_HEADER_BYTES);
-  }
-  return finishBatch(buf, n, now, now, writer, baseSequence, codec);
+  return finishBatch(await withRoomForHeader(records, compress), n, now, now, writer, baseSequence, codec);
+}
+
+/** The batch buffer: the records as written after the header's room, or compressed behind a fresh header's room. */
+async function withRoomForHeader(records: Buffer, compress: Compress): Promise<Buffer> {
+  if (compress === null) return records;
+  const packed = await compress(records);
+  const buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + packed.length);
+  packed.copy(buf, BATCH_HEADER_BYTES);
+  return buf;
 }
 
 /** Writes the batch header in front of the records already in buf (after BATCH_HEADER_BYTES) and its CRC. */
