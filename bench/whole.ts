@@ -15,7 +15,7 @@ import { payloadFile } from './seed.js';
 // kafka-topics loop). Every scenario runs its contenders in interleaved rounds; it prints medians with min-max
 // and ratios, and writes a JSON result. It removes only containers and topics it created.
 //
-// Settings (environment): KFT_BENCH_ROUNDS (5), KFT_BENCH_TOPICS (1000), KFT_BENCH_SEED_MESSAGES (100000),
+// Settings (environment): KFT_BENCH_ROUNDS (5), KFT_BENCH_TOPICS (1000), KFT_BENCH_SEED_MESSAGES (100000,1000000),
 // KFT_BENCH_PORT (58100; controller +100, cold start +200/+300), KFT_BENCH_NAME (kft-bench-whole),
 // KFT_BENCH_OUT (.bench/whole.json), KFT_BENCH_ONLY (comma list of scenarios), KFT_BENCH_TOPICCTL (path, or
 // built by bench/peers/install-topicctl.sh), KFT_BENCH_TOPICCTL_DEFAULT_TOPICS (10), KFT_BENCH_KAFKA_TOOLS_DIR.
@@ -28,7 +28,8 @@ const FLOOR = join(ROOT, 'dist/bench/floor.js');
 const env = process.env;
 const ROUNDS = Number(env.KFT_BENCH_ROUNDS ?? 5);
 const TOPICS = Number(env.KFT_BENCH_TOPICS ?? 1000);
-const SEED_MESSAGES = Number(env.KFT_BENCH_SEED_MESSAGES ?? 100_000);
+/** Seed sizes measured, one scenario each (comma list). */
+const SEED_MESSAGES = (env.KFT_BENCH_SEED_MESSAGES ?? '100000,1000000').split(',').map(Number);
 const PORT = Number(env.KFT_BENCH_PORT ?? 58100);
 const NAME = `${env.KFT_BENCH_NAME ?? 'kft-bench-whole'}-${process.pid}`;
 const OUT = env.KFT_BENCH_OUT ?? join(ROOT, '.bench/whole.json');
@@ -301,37 +302,48 @@ async function topicScenarios(admin: Admin, bootstrap: string, dir: string, tctl
   }
 }
 
-/** Seeding: a whole `kafkaform apply` of one JSONL file entry vs `kcat -P -l` of the same file into the same layout. */
+/** Seeding: a whole `kafkaform apply` of one JSONL file entry vs `kcat -P -l` of the same file into the same layout, per size. */
 async function seedScenario(admin: Admin, bootstrap: string, dir: string): Promise<void> {
   if (!want('seed')) return;
-  const file = join(dir, 'payload.jsonl');
-  await writeFile(file, payloadFile(SEED_MESSAGES, 200));
-  const s = scenario('seed', `seed ${SEED_MESSAGES.toLocaleString('en')} × 200 B (3 partitions)`, { kafkaform: 'kafkaform apply', kcat: 'kcat -P -l' }, [{ of: 'kafkaform', to: 'kcat' }]);
   // The broker's first transaction creates __transaction_state: paid once here, not by a measured round.
   const warm = join(dir, 'warm.yaml');
   await writeFile(join(dir, 'warm.jsonl'), payloadFile(10, 200));
   await writeFile(warm, topicsSpec('kft-bench-seed-warm', bootstrap, ['seedwarm'], { seedFile: 'warm.jsonl' }));
   await measure('node', [CLI, 'apply', '--auto-approve', '-f', warm]);
-  const made: string[] = ['seedwarm'];
-  await interleave(s, ROUNDS, {
-    kafkaform: async (r) => {
-      const topic = `sk${r}x`;
-      made.push(topic);
-      await createTopic(admin, topic, 3);
-      const f = join(dir, `seed-${r}.yaml`);
-      await writeFile(f, topicsSpec(`kft-bench-seed-${r}`, bootstrap, [topic], { seedFile: 'payload.jsonl' }));
-      // The topic exists with the spec's layout; align its overrides so the apply only seeds.
-      await admin.alterConfigs({ resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: String(RETENTION_7D) }, { name: 'cleanup.policy', value: 'delete' }] }], validateOnly: false });
-      return measure('node', [CLI, 'apply', '--auto-approve', '-f', f]);
-    },
-    kcat: async (r) => {
-      const topic = `sc${r}x`;
-      made.push(topic);
-      await createTopic(admin, topic, 3);
-      return measure('kcat', ['-P', '-b', bootstrap, '-t', topic, '-l', file]);
-    },
-  });
-  await dropTopics(admin, made);
+  await dropTopics(admin, ['seedwarm']);
+  for (const count of SEED_MESSAGES) {
+    const file = join(dir, `payload-${count}.jsonl`);
+    await writeFile(file, payloadFile(count, 200));
+    const s = scenario(`seed-${count}`, `seed ${count.toLocaleString('en')} × 200 B (3 partitions)`, { kafkaform: 'kafkaform apply', kcat: 'kcat -P -l' }, [{ of: 'kafkaform', to: 'kcat' }]);
+    const made: string[] = [];
+    await interleave(s, ROUNDS, {
+      kafkaform: async (r) => {
+        const topic = `sk${r}x${count}`;
+        made.push(topic);
+        await createTopic(admin, topic, 3);
+        const f = join(dir, `seed-${count}-${r}.yaml`);
+        await writeFile(f, topicsSpec(`kft-bench-seed-${count}-${r}`, bootstrap, [topic], { seedFile: `payload-${count}.jsonl` }));
+        // The topic exists with the spec's layout; align its overrides so the apply only seeds.
+        await admin.alterConfigs({ resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: String(RETENTION_7D) }, { name: 'cleanup.policy', value: 'delete' }] }], validateOnly: false });
+        return measure('node', [CLI, 'apply', '--auto-approve', '-f', f]);
+      },
+      kcat: async (r) => {
+        const topic = `sc${r}x${count}`;
+        made.push(topic);
+        await createTopic(admin, topic, 3);
+        return measure('kcat', ['-P', '-b', bootstrap, '-t', topic, '-l', file]);
+      },
+    });
+    // Both sides wrote every message: the partitions' end offsets add up to the count (kafkaform's plus one
+    // transaction marker per partition it wrote to), so neither figure is of a run that lost messages.
+    for (const topic of made) {
+      const end = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+      const markers = topic.startsWith('sk') ? 3 : 0;
+      if (end < count || end > count + markers) throw new Error(`bench topic ${topic} holds ${end} records, expected ${count}${markers ? ` (+ up to ${markers} markers)` : ''}`);
+    }
+    await dropTopics(admin, made);
+    await rm(file, { force: true });
+  }
 }
 
 /**
