@@ -13,6 +13,8 @@ export { SEEDED_BASE_TIME_MS } from './sources.js';
 
 /** Messages of an entry handed to the producer at once (estimated bytes): what a large entry holds in memory. */
 export const WINDOW_BYTES = 16 * 1024 * 1024;
+/** The first window of a verbatim file; each next one is twice as large, up to WINDOW_BYTES. */
+const FIRST_WINDOW_BYTES = 1024 * 1024;
 
 /**
  * Checks and digests every seed entry of the spec without keeping its messages: files are hashed and parsed
@@ -107,15 +109,18 @@ export async function* entryValueRanges(spec: Spec, digest: SeedDigest, windowBy
   const tally: FileTally = { hash: '', count: 0 };
   let window: ValueRanges[] = [];
   let bytes = 0;
+  // Windows grow from 1 MiB: the first requests leave while the rest of the file is still being read.
+  let limit = Math.min(windowBytes, FIRST_WINDOW_BYTES);
   for await (const piece of readValueRanges(spec, entry, problems, tally)) {
     for (const r of piece) {
       window.push(r);
       bytes += r.buf.length;
     }
-    if (bytes >= windowBytes) {
+    if (bytes >= limit) {
       yield window;
       window = [];
       bytes = 0;
+      limit = Math.min(windowBytes, limit * 2);
     }
   }
   if (window.length > 0) yield window;
