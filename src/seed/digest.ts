@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { plural } from '../words.js';
 import { ErrorCodes, KafkaformError, type Problem } from '../errors.js';
 import type { SeedDigest } from '../plan/desired.js';
@@ -5,8 +6,8 @@ import type { SeedEntrySpec, SeedSpec, Spec } from '../spec/types.js';
 import { BATCH_HEADER_BYTES, type ValueRanges } from '../kafka/record-batch.js';
 import { messageSize, valueSize } from './batching.js';
 import { compressionUnavailable } from '../kafka/compression.js';
-import { definitionHash } from './hash.js';
-import { compileGenerator, generateMessages, inlineMessage, readSeedFile, readValueRanges, type FileTally } from './sources.js';
+import { definitionHash, fileHashOnWorker } from './hash.js';
+import { compileGenerator, generateMessages, inlineMessage, readSeedFile, readValueRanges, seedFilePath, type FileTally } from './sources.js';
 import type { MaterialisedSeed, SeedMessage } from './types.js';
 
 export { SEEDED_BASE_TIME_MS } from './sources.js';
@@ -183,6 +184,20 @@ class LimitTracker {
   }
 }
 
+/** Files at least this large are hashed on a worker thread while they are checked (a thread costs about 30 ms to start). */
+const WORKER_HASH_BYTES = 32 * 1024 * 1024;
+
+/** fileHash of an entry's file read once more on this thread: when the hashing worker failed where this thread's read did not. */
+async function hashOfFile(spec: Spec, entry: Extract<SeedEntrySpec, { kind: 'file' }>): Promise<string> {
+  const tally: FileTally = { hash: '', count: 0 };
+  const problems: Problem[] = [];
+  for await (const _ of readSeedFile(spec, entry, problems, tally, { knownVerbatim: true, verbatim: () => undefined })) {
+    // only the hash is wanted
+  }
+  if (problems.length > 0) throw seedInvalid(problems);
+  return tally.hash;
+}
+
 /** One entry's digest, or null after pushing its problems. */
 async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, problems: Problem[]): Promise<SeedDigest | null> {
   const base = { topic: seed.topic, entryId: entry.id };
@@ -197,11 +212,17 @@ async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, pro
       const found: Problem[] = [];
       const tally: FileTally = { hash: '', count: 0 };
       const verbatim = (_bytes: Buffer, start: number, end: number): void => t.addValue(end - start);
-      for await (const piece of readSeedFile(spec, entry, found, tally, { verbatim })) for (const m of piece) t.add(m);
+      // A large file is hashed on a second thread while this one checks it. Should the two reads see different
+      // bytes (the file edited meanwhile), apply's own read finds that the hash no longer matches and produces nothing.
+      const path = seedFilePath(spec, entry.path);
+      const size = (await stat(path).catch(() => null))?.size ?? 0;
+      const hashed = size >= WORKER_HASH_BYTES ? fileHashOnWorker(path, entry.format).catch(() => null) : null;
+      for await (const piece of readSeedFile(spec, entry, found, tally, { verbatim, hash: hashed === null })) for (const m of piece) t.add(m);
       if (found.length > 0) {
         problems.push(...found);
         return null;
       }
+      if (hashed) tally.hash = (await hashed) ?? (await hashOfFile(spec, entry));
       return { ...base, hash: tally.hash, count: tally.count, source: entry.path, ...t.limits(), ...(tally.verbatim === tally.count ? { verbatim: true } : {}) };
     }
     case 'generate': {

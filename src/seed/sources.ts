@@ -32,10 +32,11 @@ export interface FileTally {
   verbatim?: number;
 }
 
-/** How readSeedFile reads: `knownVerbatim` skips scanning (see SeedFileParser); `verbatim` takes verbatim messages as byte ranges. */
+/** How readSeedFile reads: `knownVerbatim` skips scanning (see SeedFileParser); `verbatim` takes verbatim messages as byte ranges; `hash` false leaves tally.hash empty (someone else hashes the file). */
 export interface ReadOptions {
   knownVerbatim?: boolean;
   verbatim?: VerbatimSink;
+  hash?: boolean;
 }
 
 /**
@@ -53,13 +54,14 @@ export async function* readSeedFile(
   const path = seedFilePath(spec, entry.path);
   const parser = new SeedFileParser(entry.format, entry.path, opts.knownVerbatim);
   const hash = fileHasher(entry.format);
+  const hashing = opts.hash !== false;
   let out: SeedMessage[] = [];
   const emit = (m: SeedMessage): void => {
     out.push(m);
   };
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
+      if (hashing) hash.update(chunk);
       parser.push(chunk, emit, opts.verbatim);
       tally.count += out.length;
       // With a verbatim sink every chunk is a step, even one that yields no message object.
@@ -79,7 +81,7 @@ export async function* readSeedFile(
   tally.count += out.length;
   if (out.length > 0) yield out;
   problems.push(...parser.problems);
-  tally.hash = hash.digest();
+  tally.hash = hashing ? hash.digest() : '';
   tally.verbatim = parser.verbatimCount;
   if (opts.verbatim) tally.count += parser.verbatimCount;
 }

@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes, KafkaformError } from '../../../src/errors.js';
 import { digestSeeds, entryMessages } from '../../../src/seed/digest.js';
+import { fileHash, fileHashOnWorker } from '../../../src/seed/hash.js';
 import { isScanError, scanJsonLine } from '../../../src/seed/json-scan.js';
 import type { SeedMessage } from '../../../src/seed/types.js';
 import { file, seedOf, specWith } from './build.js';
@@ -90,5 +91,22 @@ describe('the string scanner reads words at any alignment', () => {
       expect([...verdicts], text).toHaveLength(1);
       expect([...verdicts][0]!.startsWith('error') ? 'refused' : 'accepted', text).toBe(expected);
     }
+  });
+});
+
+describe('large files are hashed on a worker thread while they are checked', () => {
+  it('gives the same hash as hashing on this thread, for a file above the threshold and a small one', async () => {
+    const line = `{"n":1,"t":"${'x'.repeat(200)}"}\n`;
+    const big = await specOf(line.repeat(Math.ceil((33 * 1024 * 1024) / line.length)));
+    const small = await specOf(line.repeat(10));
+    for (const { spec, path } of [big, small]) {
+      const [digest] = await digestSeeds(spec);
+      expect(digest!.hash).toBe(fileHash('jsonl', await readFile(path)));
+      expect(await fileHashOnWorker(path, 'jsonl')).toBe(digest!.hash);
+    }
+  });
+
+  it('rejects for a file it cannot read', async () => {
+    await expect(fileHashOnWorker('/nonexistent/kafkaform/seed.jsonl', 'jsonl')).rejects.toThrow(/ENOENT/);
   });
 });
