@@ -187,19 +187,8 @@ class LimitTracker {
 /** Files at least this large are hashed on a worker thread while they are checked (a thread costs about 30 ms to start). */
 const WORKER_HASH_BYTES = 32 * 1024 * 1024;
 
-/** fileHash of an entry's file read once more on this thread: when the hashing worker failed where this thread's read did not. */
-async function hashOfFile(spec: Spec, entry: Extract<SeedEntrySpec, { kind: 'file' }>): Promise<string> {
-  const tally: FileTally = { hash: '', count: 0 };
-  const problems: Problem[] = [];
-  for await (const _ of readSeedFile(spec, entry, problems, tally, { knownVerbatim: true, verbatim: () => undefined })) {
-    // only the hash is wanted
-  }
-  if (problems.length > 0) throw seedInvalid(problems);
-  return tally.hash;
-}
-
-/** One entry's digest, or null after pushing its problems. */
-async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, problems: Problem[]): Promise<SeedDigest | null> {
+/** One entry's digest, or null after pushing its problems; `sameThread` hashes a file on this thread whatever its size. */
+async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, problems: Problem[], opts: { sameThread?: boolean } = {}): Promise<SeedDigest | null> {
   const base = { topic: seed.topic, entryId: entry.id };
   switch (entry.kind) {
     case 'inline': {
@@ -212,17 +201,24 @@ async function digestEntry(spec: Spec, seed: SeedSpec, entry: SeedEntrySpec, pro
       const found: Problem[] = [];
       const tally: FileTally = { hash: '', count: 0 };
       const verbatim = (_bytes: Buffer, start: number, end: number): void => t.addValue(end - start);
-      // A large file is hashed on a second thread while this one checks it. Should the two reads see different
-      // bytes (the file edited meanwhile), apply's own read finds that the hash no longer matches and produces nothing.
+      // A large file is hashed on a second thread while this one checks it. The two reads must see the same bytes:
+      // when the file's identity, size or modification time moved meanwhile, it is read once more, hashed here.
       const path = seedFilePath(spec, entry.path);
-      const size = (await stat(path).catch(() => null))?.size ?? 0;
-      const hashed = size >= WORKER_HASH_BYTES ? fileHashOnWorker(path, entry.format).catch(() => null) : null;
+      const before = await stat(path).catch(() => null);
+      const hashed = !opts.sameThread && (before?.size ?? 0) >= WORKER_HASH_BYTES ? fileHashOnWorker(path, entry.format).catch(() => null) : null;
       for await (const piece of readSeedFile(spec, entry, found, tally, { verbatim, hash: hashed === null })) for (const m of piece) t.add(m);
       if (found.length > 0) {
         problems.push(...found);
         return null;
       }
-      if (hashed) tally.hash = (await hashed) ?? (await hashOfFile(spec, entry));
+      if (hashed) {
+        const hex = await hashed;
+        const after = await stat(path).catch(() => null);
+        if (hex === null || !after || !before || after.ino !== before.ino || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+          return digestEntry(spec, seed, entry, problems, { sameThread: true });
+        }
+        tally.hash = hex;
+      }
       return { ...base, hash: tally.hash, count: tally.count, source: entry.path, ...t.limits(), ...(tally.verbatim === tally.count ? { verbatim: true } : {}) };
     }
     case 'generate': {
