@@ -13,6 +13,7 @@ import {
 } from 'yaml';
 import type { Problem, SourcePos } from '../errors.js';
 import { findTooDeep, MAX_YAML_DEPTH } from './yaml-depth.js';
+import { readYamlFast } from './yaml-fast.js';
 import { formatPath, quote, type DocPath } from './text.js';
 
 /** Where a path's key and value sit in the YAML; `found` is how many leading segments resolved. */
@@ -26,11 +27,34 @@ function keyString(pair: Pair): string {
   return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
 }
 
+/** Maps document paths to source positions; the same answers whichever reader (fast subset or full parser) read the text. */
+export interface SourceMap {
+  /** File name as positions show it. */
+  readonly file: string;
+  /** The full source text, for raw slices of scalars. */
+  readonly text: string;
+  /** 1-based position of a character offset. */
+  posAt(offset: number): SourcePos;
+  /**
+   * Position of a path: of its key when `which` is "key" (or the value is empty), else of its value.
+   * A path that does not exist reports its nearest existing ancestor.
+   */
+  pos(path: DocPath, which?: 'key' | 'value'): SourcePos;
+  /** Keys of the mapping at a path in written order, or null when it is not a mapping in the source. */
+  keys(path: DocPath): string[] | null;
+  /** Raw source text of a scalar, as written (quotes and escapes included). */
+  raw(path: DocPath): string | undefined;
+  /** Position of `needle` inside a scalar's source (e.g. a ${VAR} reference), or of the scalar when absent. */
+  posOfText(path: DocPath, needle: string): SourcePos;
+  /** The source text of a plain scalar (digits beyond JS number precision survive here). */
+  plainSource(path: DocPath): string | undefined;
+}
+
 /**
- * Maps document paths to source positions. Mapping lookups go through a per-map index built on first use,
+ * The SourceMap of a parsed yaml Document. Mapping lookups go through a per-map index built on first use,
  * so locating every key of a 1,000-topic spec stays linear instead of quadratic.
  */
-export class SourceMap {
+export class YamlSourceMap implements SourceMap {
   private readonly indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(
@@ -150,7 +174,7 @@ const SYNTAX_HINTS: Record<string, string> = {
  * Duplicate keys, found in one pass with a set per mapping. The parser's own check (uniqueKeys) compares each new
  * key with all earlier ones, which is quadratic in the number of topics.
  */
-function duplicateKeys(doc: Document.Parsed, source: SourceMap): Problem[] {
+function duplicateKeys(doc: Document.Parsed, source: YamlSourceMap): Problem[] {
   const out: Problem[] = [];
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (isMap(node)) {
@@ -186,7 +210,7 @@ export function readYaml(text: string, file: string): YamlSource {
   if (deep) {
     return {
       data: null,
-      source: new SourceMap(parseDocument(''), new LineCounter(), file, ''),
+      source: new YamlSourceMap(parseDocument(''), new LineCounter(), file, ''),
       problems: [
         {
           message: `the document is nested more than ${MAX_YAML_DEPTH} levels deep here (${deep.depth} levels at least); kafkaform does not read specs this deep`,
@@ -197,9 +221,12 @@ export function readYaml(text: string, file: string): YamlSource {
       fatal: true,
     };
   }
+  // Most specs are plain block YAML: read in one pass, without building a Document (same data and positions).
+  const fast = readYamlFast(text, file);
+  if (fast) return { data: fast.data, source: fast.source, problems: [], fatal: false };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true });
-  const source = new SourceMap(doc, lines, file, text);
+  const source = new YamlSourceMap(doc, lines, file, text);
   const problems: Problem[] = [];
   let fatal = false;
   for (const err of doc.errors) {
