@@ -165,6 +165,11 @@ async function seedBroker(conn: RawConnection): Promise<InternalBroker> {
   return broker;
 }
 
+/** A connected broker that needs no metadata of kafkajs' own (the seed broker), for requests any broker answers. */
+export function connectedBroker(conn: RawConnection): Promise<VersionedBroker> {
+  return seedBroker(conn);
+}
+
 /** The version range the broker supports for `apiKey` (from its ApiVersions answer), or null when it lacks the API. */
 export async function apiVersionRange(conn: RawConnection, apiKey: number): Promise<{ min: number; max: number } | null> {
   const range = (await seedBroker(conn)).versions?.[apiKey];

@@ -1,4 +1,4 @@
-import type { DescribeConfigResponse, PartitionMetadata } from 'kafkajs';
+import type { DescribeConfigResponse } from 'kafkajs';
 import type { ConfigSource, ObservedBroker, ObservedCluster, ObservedConfig, ObservedTopic } from '../plan/observed.js';
 import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
@@ -7,7 +7,8 @@ import { supportsIncrementalAlterConfigs } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './client.js';
 import { observeAccess, type AccessScope } from './observe-access.js';
 import { liveOwners, noteStateTopicExists, readState, type ClusterState } from './state.js';
-import { fetchTopicIds } from './topic-ids.js';
+import { errorCodeName, protocolError } from './kafkajs-internals.js';
+import { fetchClusterMetadata, topicIds, type ClusterMetadata, type MetadataPartition } from './topic-ids.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
 const ATTEMPTS = 3;
@@ -31,10 +32,10 @@ export interface ObserveScope extends AccessScope {
 }
 
 /**
- * Observes the cluster with a constant number of round trips whatever the topic count: one describeCluster,
- * one all-topics Metadata (names and partitions only), one DescribeConfigs and one ListPartitionReassignments
+ * Observes the cluster with a constant number of round trips whatever the topic count: one all-topics
+ * Metadata v10+ (brokers, names, partitions and topic IDs), one DescribeConfigs and one ListPartitionReassignments
  * for the declared topics, one more DescribeConfigs only when the project owns undeclared topics, the state
- * topic read (ListOffsets + Fetch) with one Metadata v10+ for topic IDs, and ApiVersions of one broker. Nothing
+ * topic read (ListOffsets + Fetch), and ApiVersions of one broker. Nothing
  * per topic is asked about topics that are neither declared nor owned, so requests do not grow with the
  * cluster's other topics.
  */
@@ -52,10 +53,32 @@ export async function observeCluster(conn: KafkaConnection, scope: ObserveScope 
 
 type ConfigResources = DescribeConfigResponse['resources'];
 
+/** Attempts of the metadata request while a topic is still electing its leader (as kafkajs' admin retried it). */
+const LEADER_ATTEMPTS = 3;
+
+/**
+ * Brokers, topics, partitions and topic IDs in one Metadata request (kafkajs' describeCluster and
+ * fetchTopicMetadata each fetched every topic's metadata twice). As kafkajs did, any topic or partition error
+ * fails it; LEADER_NOT_AVAILABLE (a topic born a moment ago) is asked again first.
+ */
+async function clusterMetadata(conn: KafkaConnection): Promise<ClusterMetadata> {
+  for (let attempt = 1; ; attempt++) {
+    const md = await fetchClusterMetadata(conn);
+    const code = md.topics.find((t) => t.errorCode !== 0)?.errorCode ?? md.topics.flatMap((t) => t.partitions).find((p) => p.errorCode !== 0)?.errorCode ?? 0;
+    if (code === 0) return md;
+    if (attempt >= LEADER_ATTEMPTS || errorCodeName(code) !== 'LEADER_NOT_AVAILABLE') throw protocolError(code, null);
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
+}
+
 /** One observation; throws UNKNOWN_TOPIC_OR_PARTITION when a topic disappeared meanwhile (the caller retries). */
 async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<ObservedCluster> {
+  // The admin connects while the metadata is asked on the connection's other socket; a failure to connect
+  // surfaces as the admin's, as before.
+  const pending = clusterMetadata(conn);
+  pending.catch(() => undefined);
   const admin = await conn.admin();
-  const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata()]);
+  const metadata = await pending;
   const names = metadata.topics.map((t) => t.name).sort();
   const existing = new Set(names);
   const hasState = existing.has(STATE_TOPIC);
@@ -76,13 +99,13 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
           .listPartitionReassignments({ topics: topics.map((topic) => ({ topic, partitions: (partitionsByTopic.get(topic) ?? []).map((p) => p.partitionId) })) })
           .then((r) => r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic));
 
-  const [configs, reassigning, state, ids, incremental] = await Promise.all([
+  const ids = hasState && scope.state !== false ? topicIds(metadata) : new Map<string, string>();
+  const [configs, reassigning, state, incremental] = await Promise.all([
     describe(probe === undefined ? declared : [...declared, probe]),
     reassignments(declared),
     hasState && scope.state !== false
       ? readState(conn, { project: scope.project, onProgress: scope.onProgress, fence: scope.fence })
       : Promise.resolve<ClusterState>({ owners: {}, ownerships: [], seeds: [] }),
-    hasState && scope.state !== false ? fetchTopicIds(conn) : Promise.resolve(new Map<string, string>()),
     supportsIncrementalAlterConfigs(conn),
   ]);
   // Ownership follows the topic, not its name: only a live topic whose ID a record holds is owned.
@@ -98,7 +121,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
     partitions: observedPartitions(partitionsByTopic.get(name) ?? []),
     configs: scoped.has(name) || owned.includes(name) ? observedConfigs(configsByTopic.get(name) ?? []) : {},
   }));
-  const brokers: ObservedBroker[] = cluster.brokers
+  const brokers: ObservedBroker[] = metadata.brokers
     .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }))
     .sort((a, b) => a.nodeId - b.nodeId);
   const out: ObservedCluster = {
@@ -118,7 +141,7 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
 }
 
 /** Partitions sorted by id, with copies of the replica lists. */
-function observedPartitions(parts: PartitionMetadata[]): ObservedTopic['partitions'] {
+function observedPartitions(parts: MetadataPartition[]): ObservedTopic['partitions'] {
   return parts
     .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
     .sort((a, b) => a.partition - b.partition);
