@@ -33,8 +33,8 @@ export interface ObserveScope extends AccessScope {
 
 /**
  * Observes the cluster with a constant number of round trips whatever the topic count: one all-topics
- * Metadata v10+ (brokers, names, partitions and topic IDs), one DescribeConfigs and one ListPartitionReassignments
- * for the declared topics, one more DescribeConfigs only when the project owns undeclared topics, the state
+ * Metadata v10+ (brokers, names, partitions and topic IDs), one DescribeConfigs for the declared topics, one
+ * ListPartitionReassignments (every ongoing one), one more DescribeConfigs only when the project owns undeclared topics, the state
  * topic read (ListOffsets + Fetch), and ApiVersions of one broker. Nothing
  * per topic is asked about topics that are neither declared nor owned, so requests do not grow with the
  * cluster's other topics.
@@ -92,12 +92,15 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
     topics.length === 0
       ? Promise.resolve([])
       : admin.describeConfigs({ resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name })), includeSynonyms: false }).then((r) => r.resources);
+  // Every ongoing reassignment in one small request (topics: null), filtered here: naming every partition of a
+  // thousand topics made a request that took kafkajs longer to encode than the broker to answer.
+  let ongoing: Promise<Set<string>> | undefined;
   const reassignments = (topics: string[]): Promise<string[]> =>
     topics.length === 0
       ? Promise.resolve([])
-      : admin
-          .listPartitionReassignments({ topics: topics.map((topic) => ({ topic, partitions: (partitionsByTopic.get(topic) ?? []).map((p) => p.partitionId) })) })
-          .then((r) => r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic));
+      : (ongoing ??= admin.listPartitionReassignments({}).then((r) => new Set(r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic)))).then((all) =>
+          topics.filter((t) => all.has(t)),
+        );
 
   const ids = hasState && scope.state !== false ? topicIds(metadata) : new Map<string, string>();
   const [configs, reassigning, state, incremental] = await Promise.all([
@@ -115,11 +118,12 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const owned = scope.project === undefined ? [] : names.filter((t) => owners[t] === scope.project && !scoped.has(t));
   const [ownedConfigs, ownedReassigning, access] = await Promise.all([describe(owned), reassignments(owned), observeAccess(conn, scope, state)]);
 
+  const ownedSet = new Set(owned);
   const configsByTopic = new Map([...configs, ...ownedConfigs].map((r) => [r.resourceName, r.configEntries]));
   const topics: ObservedTopic[] = names.map((name) => ({
     name,
     partitions: observedPartitions(partitionsByTopic.get(name) ?? []),
-    configs: scoped.has(name) || owned.includes(name) ? observedConfigs(configsByTopic.get(name) ?? []) : {},
+    configs: scoped.has(name) || ownedSet.has(name) ? observedConfigs(configsByTopic.get(name) ?? []) : {},
   }));
   const brokers: ObservedBroker[] = metadata.brokers
     .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }))

@@ -42,7 +42,24 @@ type FNode = FScalar | FMap | FSeq;
 class Unsupported extends Error {}
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const BOOLS: Record<string, boolean> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+const BOOLS = new Map([
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+]);
+
+/** True when s[from..] is one or more ASCII digits. */
+function digitsFrom(s: string, from: number): boolean {
+  if (s.length <= from) return false;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /** Characters that may not start a plain scalar here (YAML indicators), plus the digits and signs of numbers we leave to the full parser. */
 const PLAIN_FIRST_BAD = new Set([...'-?:,[]{}#&*!|>\'"%@`.+']);
@@ -62,17 +79,17 @@ function hasOddChars(s: string): boolean {
  */
 function plainValue(s: string, flow: boolean): unknown {
   if (NULLS.has(s)) return null;
-  const b = BOOLS[s];
+  const b = BOOLS.get(s);
   if (b !== undefined) return b;
   const c = s.charCodeAt(0);
   if (c >= 48 && c <= 57) {
     // Decimal integers, as the yaml package reads them (parseInt); the core schema's other numbers go to the
     // full parser. Everything else (2024-events, 127.0.0.1:9092) is a string there and here.
-    if (/^[0-9]+$/.test(s)) return parseInt(s, 10);
+    if (digitsFrom(s, 0)) return parseInt(s, 10);
     // The core schema's other numbers: octal, hex, floats with a dot or an exponent.
     if (/^0o[0-7]+$|^0x[0-9a-fA-F]+$|^[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/.test(s)) throw new Unsupported();
   } else if (c === 45 /* - */) {
-    if (/^-[0-9]+$/.test(s)) return parseInt(s, 10);
+    if (digitsFrom(s, 1)) return parseInt(s, 10);
     throw new Unsupported();
   } else if (PLAIN_FIRST_BAD.has(s[0]!)) throw new Unsupported();
   // No ": " or " #" inside (mapping or comment indicators), no tabs or control characters, no flow indicators in flow.

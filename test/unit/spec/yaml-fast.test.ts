@@ -89,6 +89,8 @@ topics:
       flag: TRUE
       name: 2024-events
       zero: 0
+      words: [constructor, toString, __proto__x, yes, no, on, 'null']
+      proto: constructor
   # a comment between topics
   payments:
     config:   # a comment after a key
