@@ -44,6 +44,7 @@ export class KafkaConnection {
   private adminClient: Promise<Admin> | null = null;
   private readonly producers: Producer[] = [];
   private internalClient: Promise<InternalCluster> | null = null;
+  private bulkClient: Promise<InternalCluster> | null = null;
   private readonly sockets = closableSockets();
 
   constructor(options: KafkaConnectionOptions) {
@@ -106,6 +107,25 @@ export class KafkaConnection {
   }
 
   /**
+   * A second internal cluster, with sockets of its own, for large one-off answers (DescribeConfigs of every
+   * declared topic): a broker answers one request per connection at a time, so the small reads on internal()
+   * (the state topic) would otherwise wait behind them.
+   */
+  bulk(): Promise<InternalCluster> {
+    if (!this.bulkClient) {
+      const cluster = createInternalCluster(this.kafka);
+      this.bulkClient = this.connectWithin(cluster).then(
+        () => cluster,
+        (err: unknown) => {
+          this.bulkClient = null;
+          throw err;
+        },
+      );
+    }
+    return this.bulkClient;
+  }
+
+  /**
    * Connects a kafkajs client within the connection timeout. On failure it stops the client (kafkajs keeps
    * retrying past our deadline, and its sockets and timers would keep the process alive) and throws
    * CLUSTER_UNREACHABLE.
@@ -140,9 +160,12 @@ export class KafkaConnection {
     const producers = this.producers.splice(0);
     const internal = this.internalClient;
     this.internalClient = null;
+    const bulk = this.bulkClient;
+    this.bulkClient = null;
     await Promise.allSettled([
       ...(admin ? [admin.then((a) => a.disconnect())] : []),
       ...(internal ? [internal.then((c) => c.disconnect())] : []),
+      ...(bulk ? [bulk.then((c) => c.disconnect())] : []),
       ...producers.map((p) => p.disconnect()),
     ]);
     // What a graceful disconnect left open (a connect still retrying, a broker that never answered) would keep the process alive.

@@ -1,13 +1,13 @@
-import type { DescribeConfigResponse } from 'kafkajs';
 import type { ConfigSource, ObservedBroker, ObservedCluster, ObservedConfig, ObservedTopic } from '../plan/observed.js';
 import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { supportsIncrementalAlterConfigs } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './client.js';
 import { observeAccess, type AccessScope } from './observe-access.js';
 import { liveOwners, noteStateTopicExists, readState, type ClusterState } from './state.js';
+import { describeTopicConfigs, type TopicConfigEntry, type TopicConfigs } from './describe-topic-configs.js';
 import { errorCodeName, protocolError } from './kafkajs-internals.js';
+import { ongoingReassignments } from './ongoing-reassignments.js';
 import { fetchClusterMetadata, topicIds, type ClusterMetadata, type MetadataPartition } from './topic-ids.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
@@ -51,8 +51,6 @@ export async function observeCluster(conn: KafkaConnection, scope: ObserveScope 
   }
 }
 
-type ConfigResources = DescribeConfigResponse['resources'];
-
 /** Attempts of the metadata request while a topic is still electing its leader (as kafkajs' admin retried it). */
 const LEADER_ATTEMPTS = 3;
 
@@ -73,12 +71,11 @@ async function clusterMetadata(conn: KafkaConnection): Promise<ClusterMetadata> 
 
 /** One observation; throws UNKNOWN_TOPIC_OR_PARTITION when a topic disappeared meanwhile (the caller retries). */
 async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<ObservedCluster> {
-  // The admin connects while the metadata is asked on the connection's other socket; a failure to connect
-  // surfaces as the admin's, as before.
-  const pending = clusterMetadata(conn);
-  pending.catch(() => undefined);
-  const admin = await conn.admin();
-  const metadata = await pending;
+  // kafkajs' admin client is not needed: every request here is framed through the raw-request door, so no
+  // all-topics metadata refresh of kafkajs' own precedes them. The socket the DescribeConfigs will use
+  // connects while the metadata is asked.
+  if (scope.all || scope.topics.length > 0) conn.bulk().catch(() => undefined);
+  const metadata = await clusterMetadata(conn);
   const names = metadata.topics.map((t) => t.name).sort();
   const existing = new Set(names);
   const hasState = existing.has(STATE_TOPIC);
@@ -88,19 +85,11 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const declared = scope.all ? names : [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();
   // The broker's list of topic config names comes with any described topic; borrow one when none is declared.
   const probe = scope.configNames && declared.length === 0 ? (hasState ? STATE_TOPIC : names[0]) : undefined;
-  const describe = (topics: string[]): Promise<ConfigResources> =>
-    topics.length === 0
-      ? Promise.resolve([])
-      : admin.describeConfigs({ resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name })), includeSynonyms: false }).then((r) => r.resources);
-  // Every ongoing reassignment in one small request (topics: null), filtered here: naming every partition of a
-  // thousand topics made a request that took kafkajs longer to encode than the broker to answer.
+  const describe = (topics: string[]): Promise<TopicConfigs[]> => describeTopicConfigs(conn, topics);
+  // Every ongoing reassignment in one small request, filtered here (see ongoing-reassignments.ts).
   let ongoing: Promise<Set<string>> | undefined;
   const reassignments = (topics: string[]): Promise<string[]> =>
-    topics.length === 0
-      ? Promise.resolve([])
-      : (ongoing ??= admin.listPartitionReassignments({}).then((r) => new Set(r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic)))).then((all) =>
-          topics.filter((t) => all.has(t)),
-        );
+    topics.length === 0 ? Promise.resolve([]) : (ongoing ??= ongoingReassignments(conn)).then((all) => topics.filter((t) => all.has(t)));
 
   const ids = hasState && scope.state !== false ? topicIds(metadata) : new Map<string, string>();
   const [configs, reassigning, state, incremental] = await Promise.all([
@@ -152,9 +141,7 @@ function observedPartitions(parts: MetadataPartition[]): ObservedTopic['partitio
 }
 
 /** Config entries keyed by name; sorted so equal clusters observe to equal JSON. */
-function observedConfigs(
-  entries: DescribeConfigResponse['resources'][number]['configEntries'],
-): Record<string, ObservedConfig> {
+function observedConfigs(entries: TopicConfigEntry[]): Record<string, ObservedConfig> {
   const sorted = [...entries].sort((a, b) => (a.configName < b.configName ? -1 : a.configName > b.configName ? 1 : 0));
   const out: Record<string, ObservedConfig> = {};
   for (const e of sorted) {
