@@ -105,8 +105,8 @@ export async function fetchClusterMetadata(conn: KafkaConnection): Promise<Clust
   return sendMetadata(conn, await connectedBroker(conn));
 }
 
-/** Metadata v10-12 response: brokers, and topics with partitions (a topic without a name or ID keeps it as null/""). */
-function decodeMetadata(version: number, d: WireDecoder): ClusterMetadata {
+/** Decodes a Metadata v10-12 response body: brokers, and every topic with a name, with its partitions (a zero ID reads as null). */
+export function decodeMetadata(version: number, d: WireDecoder): ClusterMetadata {
   d.readTaggedFields(); // response header
   d.readInt32(); // throttle_time_ms
   const brokers =
