@@ -76,6 +76,23 @@ export function decodeDescribeTopicConfigs(buf: Buffer): TopicConfigs[] {
     at += n;
     return s;
   };
+  // Every topic lists the same names in the same order, and mostly the same values: the k-th name and value are
+  // compared, bytes to bytes, with the previous topic's k-th, and that string is reused instead of a new one.
+  const seen: { start: number; length: number; text: string | null }[] = [];
+  const repeated = (slot: number): string | null => {
+    const n = int16();
+    if (n < 0) return null;
+    need(n);
+    const prev = seen[slot];
+    if (prev !== undefined && prev.length === n && buf.compare(buf, prev.start, prev.start + n, at, at + n) === 0) {
+      at += n;
+      return prev.text;
+    }
+    const text = buf.toString('utf8', at, at + n);
+    seen[slot] = { start: at, length: n, text };
+    at += n;
+    return text;
+  };
   int32(); // throttle_time_ms
   const out: TopicConfigs[] = [];
   let firstError = 0;
@@ -85,9 +102,9 @@ export function decodeDescribeTopicConfigs(buf: Buffer): TopicConfigs[] {
     int8(); // resource_type
     const resourceName = str() ?? '';
     const configEntries: TopicConfigEntry[] = [];
-    for (let e = int32(); e > 0; e--) {
-      const configName = str() ?? '';
-      const configValue = str();
+    for (let e = int32(), k = 0; e > 0; e--, k += 2) {
+      const configName = repeated(k) ?? '';
+      const configValue = repeated(k + 1);
       int8(); // read_only
       const configSource = int8();
       const isSensitive = int8() !== 0;

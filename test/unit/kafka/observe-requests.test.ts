@@ -62,6 +62,23 @@ describe('DescribeConfigs of many topics', () => {
     expect(ours[0]!.configEntries[2]).toEqual({ configName: 'sasl.secret', configValue: null, configSource: 4, isSensitive: true });
   });
 
+  it('decodes many topics whose names and values mostly repeat (reused strings) exactly as kafkajs does', async () => {
+    const keys = ['cleanup.policy', 'compression.type', 'max.message.bytes', 'retention.ms', 'segment.bytes'];
+    const topics = Array.from({ length: 60 }, (_, i): [number, string, [string, string | null, number, boolean, number][]] => [
+      0,
+      `t${i}`,
+      // Values repeat, change, go null and come back; one topic lists a key fewer, one a different key.
+      keys
+        .filter((k) => !(i === 7 && k === 'max.message.bytes'))
+        .map((k, j): [string, string | null, number, boolean, number] => [i === 9 && j === 0 ? 'cleanup.polic' : k, i % 5 === j ? null : i % 3 === 0 ? `v${j}` : `value-${i % 4}`, i % 2 ? 1 : 5, false, 0]),
+    ]);
+    const body = configsAnswer(topics);
+    const theirs = (await kafkajs.describeConfigsResponse.decode(body)) as { resources: { resourceName: string; configEntries: { configName: string; configValue: string | null }[] }[] };
+    expect(decodeDescribeTopicConfigs(body).map((r) => [r.resourceName, r.configEntries.map((e) => [e.configName, e.configValue])])).toEqual(
+      theirs.resources.map((r) => [r.resourceName, r.configEntries.map((e) => [e.configName, e.configValue])]),
+    );
+  });
+
   it("throws kafkajs' protocol error of the first resource that has one (a topic deleted meanwhile is retried by observe)", () => {
     const body = configsAnswer([
       [0, 'a', []],
