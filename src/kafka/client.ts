@@ -93,17 +93,7 @@ export class KafkaConnection {
    * and shared, so every read or seed entry of a run reuses its broker sockets and metadata.
    */
   internal(): Promise<InternalCluster> {
-    if (!this.internalClient) {
-      const cluster = createInternalCluster(this.kafka);
-      this.internalClient = this.connectWithin(cluster).then(
-        () => cluster,
-        (err: unknown) => {
-          this.internalClient = null;
-          throw err;
-        },
-      );
-    }
-    return this.internalClient;
+    return (this.internalClient ??= this.connectCluster(() => (this.internalClient = null)));
   }
 
   /**
@@ -112,17 +102,19 @@ export class KafkaConnection {
    * (the state topic) would otherwise wait behind them.
    */
   bulk(): Promise<InternalCluster> {
-    if (!this.bulkClient) {
-      const cluster = createInternalCluster(this.kafka);
-      this.bulkClient = this.connectWithin(cluster).then(
-        () => cluster,
-        (err: unknown) => {
-          this.bulkClient = null;
-          throw err;
-        },
-      );
-    }
-    return this.bulkClient;
+    return (this.bulkClient ??= this.connectCluster(() => (this.bulkClient = null)));
+  }
+
+  /** A new internal cluster, connected; on failure `forget` drops it, so the next call dials again. */
+  private connectCluster(forget: () => void): Promise<InternalCluster> {
+    const cluster = createInternalCluster(this.kafka);
+    return this.connectWithin(cluster).then(
+      () => cluster,
+      (err: unknown) => {
+        forget();
+        throw err;
+      },
+    );
   }
 
   /**
