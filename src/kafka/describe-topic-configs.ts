@@ -78,18 +78,27 @@ export function decodeDescribeTopicConfigs(buf: Buffer): TopicConfigs[] {
   };
   // Every topic lists the same names in the same order, and mostly the same values: the k-th name and value are
   // compared, bytes to bytes, with the previous topic's k-th, and that string is reused instead of a new one.
-  const seen: { start: number; length: number; text: string | null }[] = [];
+  const seenStart: number[] = [];
+  const seenLength: number[] = [];
+  const seenText: string[] = [];
   const repeated = (slot: number): string | null => {
     const n = int16();
     if (n < 0) return null;
     need(n);
-    const prev = seen[slot];
-    if (prev !== undefined && prev.length === n && buf.compare(buf, prev.start, prev.start + n, at, at + n) === 0) {
-      at += n;
-      return prev.text;
+    const prev = seenStart[slot];
+    if (prev !== undefined && seenLength[slot] === n) {
+      // Short strings: a byte loop beats Buffer#compare's argument checks.
+      let i = 0;
+      while (i < n && buf[prev + i] === buf[at + i]) i++;
+      if (i === n) {
+        at += n;
+        return seenText[slot]!;
+      }
     }
     const text = buf.toString('utf8', at, at + n);
-    seen[slot] = { start: at, length: n, text };
+    seenStart[slot] = at;
+    seenLength[slot] = n;
+    seenText[slot] = text;
     at += n;
     return text;
   };
