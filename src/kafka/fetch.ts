@@ -42,6 +42,11 @@ export interface ReadOptions {
  * Messages of one partition come in offset order; partitions are read round-robin.
  */
 export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage> {
+  for await (const batch of readBatches(conn, opts)) yield* batch;
+}
+
+/** readTopic's messages a fetched partition at a time: one await per batch instead of one per message. */
+async function* readBatches(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage[]> {
   const cluster = await conn.internal();
   try {
     await cluster.addTargetTopic(opts.topic);
@@ -110,11 +115,12 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
             continue;
           }
           progressed = true;
+          const messages: FetchedMessage[] = [];
           for (const m of batch.messages) {
             if (remaining <= 0) break;
             if (!follow && BigInt(m.offset) >= (endOf.get(part.partition) ?? 0n)) break;
             remaining -= 1;
-            yield {
+            messages.push({
               topic: opts.topic,
               partition: part.partition,
               offset: m.offset,
@@ -122,8 +128,9 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
               key: m.key,
               value: m.value,
               headers: normaliseHeaders(m.headers),
-            };
+            });
           }
+          if (messages.length > 0) yield messages;
           position.set(part.partition, BigInt(batch.lastOffset) + 1n);
         }
       }
@@ -216,7 +223,7 @@ async function endsOnce(conn: KafkaConnection, cluster: InternalCluster, topic: 
 /** Reads every record of a topic up to its current end into memory (small topics: the state topic). */
 export async function readAll(conn: KafkaConnection, topic: string): Promise<FetchedMessage[]> {
   const out: FetchedMessage[] = [];
-  for await (const m of readTopic(conn, { topic })) out.push(m);
+  for await (const batch of readBatches(conn, { topic })) for (const m of batch) out.push(m);
   return out;
 }
 
