@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 
 // The raw floor of the whole-command bench: one kafkajs process that sends the one batched request a command
 // needs, and nothing else (no spec, no plan, no state). Usage:
-//   node dist/bench/floor.js describe|create|alter <bootstrap> <topic prefix> <count> [retention.ms]
+//   node dist/bench/floor.js describe|create|alter|observe-alter <bootstrap> <topic prefix> <count> [retention.ms]
 
 /** Topic names `${prefix}0000`… as the bench's specs name them. */
 export function benchTopicNames(prefix: string, count: number): string[] {
@@ -31,6 +31,13 @@ async function main(): Promise<void> {
         if (md && md.topics.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0))) break;
         await new Promise((r) => setTimeout(r, 50));
       }
+    } else if (mode === 'observe-alter') {
+      // The least a correct one-config change can do: read what is there (metadata and every declared topic's
+      // configs, to know the change is needed and what else is overridden), then send the one change.
+      await admin.fetchTopicMetadata({ topics: names });
+      await admin.describeConfigs({ resources: names.map((name) => ({ type: 2, name })), includeSynonyms: false });
+      const configEntries = Object.entries({ ...BENCH_TOPIC_CONFIG, 'retention.ms': retention! }).map(([name, value]) => ({ name, value }));
+      await admin.alterConfigs({ resources: [{ type: 2, name: names[0]!, configEntries }], validateOnly: false });
     } else if (mode === 'alter') {
       const configEntries = Object.entries({ ...BENCH_TOPIC_CONFIG, 'retention.ms': retention! }).map(([name, value]) => ({ name, value }));
       await admin.alterConfigs({ resources: [{ type: 2, name: names[0]!, configEntries }], validateOnly: false });

@@ -234,10 +234,16 @@ async function topicScenarios(admin: Admin, bootstrap: string, dir: string, tctl
     });
   }
   if (want('change')) {
-    const s = scenario('change', `change one config on ${TOPICS} topics`, { kafkaform: 'kafkaform apply', floor: 'raw floor (one AlterConfigs)', topicctl: 'topicctl apply' }, [
-      { of: 'kafkaform', to: 'floor' },
-      { of: 'topicctl', to: 'kafkaform' },
-    ]);
+    const s = scenario(
+      'change',
+      `change one config on ${TOPICS} topics`,
+      { kafkaform: 'kafkaform apply', floor: 'raw floor (one AlterConfigs)', observeFloor: 'raw floor (metadata + DescribeConfigs, then one AlterConfigs)', topicctl: 'topicctl apply' },
+      [
+        { of: 'kafkaform', to: 'floor' },
+        { of: 'kafkaform', to: 'observeFloor' },
+        { of: 'topicctl', to: 'kafkaform' },
+      ],
+    );
     // Each run sets a value no one set before, so every contender has exactly one change to make.
     let next = RETENTION_7D;
     const fresh = (): number => (next += 60_000);
@@ -247,6 +253,8 @@ async function topicScenarios(admin: Admin, bootstrap: string, dir: string, tctl
         return measure('node', [CLI, 'apply', '--auto-approve', '-f', specFile]);
       },
       floor: () => measure('node', [FLOOR, 'alter', bootstrap, 'w', String(TOPICS), String(fresh())]),
+      // A correct change must first read what is there: the least such a process can do.
+      observeFloor: () => measure('node', [FLOOR, 'observe-alter', bootstrap, 'w', String(TOPICS), String(fresh())]),
       topicctl: tctl
         ? async () => {
             const files = await topicctlFiles(join(dir, 'topicctl-base'), bootstrap, [base[0]!], { [base[0]!]: fresh() });

@@ -1,20 +1,9 @@
 import type Docker from 'dockerode';
-import { kafkaNodeContainers } from '../docker/container-readiness.js';
-import {
-  executeContainerCreate,
-  executeContainerRecreate,
-  executeContainerRemove,
-  executeContainerStart,
-  type ContainerAction,
-  type ContainerExecContext,
-} from '../docker/container-actions.js';
+import type { ContainerAction, ContainerExecContext } from '../docker/container-actions.js';
 import type { MadeByRun } from '../docker/made.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
-import { createBindings, deleteBindings, deleteUsers, setUsers, type AccessExecContext } from '../kafka/access-execute.js';
-import { adoptTopics } from '../kafka/adopt.js';
+import type { AccessExecContext } from '../kafka/access-execute.js';
 import type { LazyKafkaConnection } from '../kafka/lazy-connection.js';
-import { executeClusterWait } from '../kafka/readiness.js';
-import { reassignTopics } from '../kafka/reassign.js';
 import {
   addPartitions,
   alterConfigs,
@@ -28,7 +17,6 @@ import {
 import type { AccessAction } from '../plan/access-types.js';
 import type { Observed } from '../plan/observed.js';
 import type { Action, ActionKind, ActionResult, ClusterWaitAction, SeedProduceAction } from '../plan/types.js';
-import { executeSeedProduce } from '../seed/produce.js';
 import type { SeedDigest } from '../plan/desired.js';
 import type { Spec } from '../spec/types.js';
 
@@ -70,25 +58,36 @@ export type Executor<A extends Action> = SingleExecutor<A> | BatchExecutor<A>;
 /** An executor for every action kind: a mapped type over the Action union, so a kind without one does not compile. */
 export type Executors = { [K in ActionKind]: Executor<Extract<Action, { kind: K }>> };
 
+/**
+ * A module's function, imported on its first call: a run without a step of that kind never loads the module
+ * (container, seed, reassignment and access executors pull in Docker, record batches and more).
+ */
+function later<Args extends unknown[], R>(load: () => Promise<(...args: Args) => Promise<R>>): (...args: Args) => Promise<R> {
+  return async (...args) => (await load())(...args);
+}
+
+const containerActions = () => import('../docker/container-actions.js');
+const accessExecute = () => import('../kafka/access-execute.js');
+
 /** The one dispatch from action kind to executor. Every executor is safe to repeat, so a failed apply resumes. */
 export const executors: Executors = {
-  'container.create': container(executeContainerCreate),
-  'container.start': container(executeContainerStart),
-  'container.recreate': container(executeContainerRecreate),
-  'container.remove': container(executeContainerRemove),
+  'container.create': container(later(async () => (await containerActions()).executeContainerCreate)),
+  'container.start': container(later(async () => (await containerActions()).executeContainerStart)),
+  'container.recreate': container(later(async () => (await containerActions()).executeContainerRecreate)),
+  'container.remove': container(later(async () => (await containerActions()).executeContainerRemove)),
   'cluster.wait': { batch: false, run: waitForCluster },
   'topic.create': topics('create topic', createTopics),
   'topic.addPartitions': topics('add partitions to', addPartitions),
   'topic.alterConfig': topics('alter config of', alterConfigs),
-  'topic.reassign': topics('reassign', reassignTopics),
+  'topic.reassign': topics('reassign', later(async () => (await import('../kafka/reassign.js')).reassignTopics)),
   'topic.delete': topics('delete topic', deleteTopics),
-  'topic.adopt': topics('adopt topic', adoptTopics),
+  'topic.adopt': topics('adopt topic', later(async () => (await import('../kafka/adopt.js')).adoptTopics)),
   'seed.produce': { batch: false, run: produceSeed },
-  'acl.create': access(createBindings),
-  'acl.delete': access(deleteBindings),
-  'user.create': access(setUsers),
-  'user.update': access(setUsers),
-  'user.delete': access(deleteUsers),
+  'acl.create': access(later(async () => (await accessExecute()).createBindings)),
+  'acl.delete': access(later(async () => (await accessExecute()).deleteBindings)),
+  'user.create': access(async (actions, ctx) => (await accessExecute()).setUsers(actions, ctx)),
+  'user.update': access(async (actions, ctx) => (await accessExecute()).setUsers(actions, ctx)),
+  'user.delete': access(later(async () => (await accessExecute()).deleteUsers)),
 };
 
 /** The executor of an action's kind (the registry is keyed by kind, so the entry takes that action). */
@@ -185,6 +184,8 @@ function access<A extends AccessAction>(execute: (actions: A[], ctx: AccessExecC
 
 /** cluster.wait: a Kafka action (the cluster answers); the Docker side only tells which node containers to watch. */
 async function waitForCluster(action: ClusterWaitAction, run: ExecRun): Promise<void> {
+  const { executeClusterWait } = await import('../kafka/readiness.js');
+  const { kafkaNodeContainers } = await import('../docker/container-readiness.js');
   await executeClusterWait(action, {
     spec: run.spec,
     containers: run.spec.containers?.kafka ? kafkaNodeContainers(run.docker(), run.spec) : undefined,
@@ -196,5 +197,6 @@ async function waitForCluster(action: ClusterWaitAction, run: ExecRun): Promise<
 }
 
 async function produceSeed(action: SeedProduceAction, run: ExecRun): Promise<void> {
+  const { executeSeedProduce } = await import('../seed/produce.js');
   await executeSeedProduce(action, { conn: run.link.connection(), spec: run.spec, seeds: run.seeds, onProgress: run.onProgress });
 }

@@ -1,11 +1,8 @@
 import type Docker from 'dockerode';
 import { createDockerClient } from '../docker/client.js';
 import { kafkaNodeName } from '../plan/desired-containers.js';
-import { observeDocker } from '../docker/observe-containers.js';
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import { observeCluster, type ObserveScope } from '../kafka/observe-cluster.js';
-import { observeUsage } from '../kafka/usage.js';
-import { fenceSeedTransactions } from '../seed/fence.js';
 import { stakeTopics } from '../plan/lint.js';
 import { planContainers } from '../plan/containers.js';
 import type { PlanOptions } from '../plan/desired.js';
@@ -51,7 +48,8 @@ export function dockerOf(deps: ObserveDeps): Docker {
  * (re)start Kafka nodes, the cluster is null too; when it fails and nothing would start it, the error is thrown.
  */
 export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> {
-  const docker = spec.containers ? await observeDocker(dockerOf(deps), spec) : null;
+  // Modules for containers, seeds and usage load only when the spec (or the plan) needs them.
+  const docker = spec.containers ? await (await import('../docker/observe-containers.js')).observeDocker(dockerOf(deps), spec) : null;
   await deps.link.setEngine(docker?.engine ?? null);
   const options = deps.options ?? NO_OPTIONS;
   // Destroy removes containers: what the cluster holds changes nothing, and a broken cluster must not block it.
@@ -64,7 +62,8 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
   try {
     const conn = deps.link.connection();
     const seedTopics = spec.seeds.map((s) => s.topic);
-    const fence = deps.fenceSeeds && seedTopics.length > 0 ? () => fenceSeedTransactions(conn, spec.project, seedTopics) : undefined;
+    const fence =
+      deps.fenceSeeds && seedTopics.length > 0 ? async () => (await import('../seed/fence.js')).fenceSeedTransactions(conn, spec.project, seedTopics) : undefined;
     cluster = await observeCluster(conn, { ...(deps.scope ?? observeScope(spec)), onProgress: deps.onProgress, fence });
   } catch (err) {
     if (!(err instanceof KafkaformError) || !CLUSTER_FAILURES.has(err.code)) throw err;
@@ -82,6 +81,7 @@ export async function observe(spec: Spec, deps: ObserveDeps): Promise<Observed> 
 export async function measureStakes(spec: Spec, cluster: ObservedCluster, link: LazyKafkaConnection): Promise<void> {
   const stakes = stakeTopics(spec, cluster);
   if (stakes.length > 0) {
+    const { observeUsage } = await import('../kafka/usage.js');
     cluster.usage = await observeUsage(link.connection(), cluster, stakes);
     cluster.observedAtMs = Date.now();
   }

@@ -4,7 +4,6 @@ import type { PlanOptions, SeedDigest } from '../plan/desired.js';
 import type { Observed } from '../plan/observed.js';
 import { plan } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
-import { digestSeeds } from '../seed/digest.js';
 import { loadSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
 import type { GlobalOptions } from './global-options.js';
@@ -21,7 +20,8 @@ export interface LoadedDesired {
  */
 export async function loadDesired(file: string, environment?: string, env?: Record<string, string | undefined>, opts: { seeds?: boolean } = {}): Promise<LoadedDesired> {
   const spec = await loadSpec(file, env ?? process.env, { environment });
-  const seeds = opts.seeds === false ? [] : await digestSeeds(spec);
+  // The seed modules load only for a spec with seeds.
+  const seeds = opts.seeds === false || spec.seeds.length === 0 ? [] : await (await import('../seed/digest.js')).digestSeeds(spec);
   return { spec, seeds };
 }
 
@@ -63,6 +63,8 @@ export async function observeAndPlan(s: Session): Promise<{ observed: Observed; 
   const observed = await observe(s.spec, s.deps);
   const first = replan(s, observed);
   if (!observed.cluster || first.provisional) return { observed, plan: first };
+  // Only creates and config changes are asked about; a plan without them does not load the broker check.
+  if (!first.actions.some((a) => a.kind === 'topic.create' || a.kind === 'topic.alterConfig')) return { observed, plan: first };
   const { brokerRefusals } = await import('../kafka/broker-check.js');
   const refusals = await brokerRefusals(s.deps.link.connection(), first);
   if (!refusals || refusals.length === 0) return { observed, plan: first };

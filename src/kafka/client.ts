@@ -44,6 +44,7 @@ export class KafkaConnection {
   private adminClient: Promise<Admin> | null = null;
   private readonly producers: Producer[] = [];
   private internalClient: Promise<InternalCluster> | null = null;
+  private bulkClient: Promise<InternalCluster> | null = null;
   private readonly sockets = closableSockets();
 
   constructor(options: KafkaConnectionOptions) {
@@ -92,17 +93,28 @@ export class KafkaConnection {
    * and shared, so every read or seed entry of a run reuses its broker sockets and metadata.
    */
   internal(): Promise<InternalCluster> {
-    if (!this.internalClient) {
-      const cluster = createInternalCluster(this.kafka);
-      this.internalClient = this.connectWithin(cluster).then(
-        () => cluster,
-        (err: unknown) => {
-          this.internalClient = null;
-          throw err;
-        },
-      );
-    }
-    return this.internalClient;
+    return (this.internalClient ??= this.connectCluster(() => (this.internalClient = null)));
+  }
+
+  /**
+   * A second internal cluster, with sockets of its own, for large one-off answers (DescribeConfigs of every
+   * declared topic): a broker answers one request per connection at a time, so the small reads on internal()
+   * (the state topic) would otherwise wait behind them.
+   */
+  bulk(): Promise<InternalCluster> {
+    return (this.bulkClient ??= this.connectCluster(() => (this.bulkClient = null)));
+  }
+
+  /** A new internal cluster, connected; on failure `forget` drops it, so the next call dials again. */
+  private connectCluster(forget: () => void): Promise<InternalCluster> {
+    const cluster = createInternalCluster(this.kafka);
+    return this.connectWithin(cluster).then(
+      () => cluster,
+      (err: unknown) => {
+        forget();
+        throw err;
+      },
+    );
   }
 
   /**
@@ -140,9 +152,12 @@ export class KafkaConnection {
     const producers = this.producers.splice(0);
     const internal = this.internalClient;
     this.internalClient = null;
+    const bulk = this.bulkClient;
+    this.bulkClient = null;
     await Promise.allSettled([
       ...(admin ? [admin.then((a) => a.disconnect())] : []),
       ...(internal ? [internal.then((c) => c.disconnect())] : []),
+      ...(bulk ? [bulk.then((c) => c.disconnect())] : []),
       ...producers.map((p) => p.disconnect()),
     ]);
     // What a graceful disconnect left open (a connect still retrying, a broker that never answered) would keep the process alive.

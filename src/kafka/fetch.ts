@@ -42,7 +42,11 @@ export interface ReadOptions {
  * Messages of one partition come in offset order; partitions are read round-robin.
  */
 export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage> {
-  const admin = await conn.admin();
+  for await (const batch of readBatches(conn, opts)) yield* batch;
+}
+
+/** readTopic's messages a fetched partition at a time: one await per batch instead of one per message. */
+async function* readBatches(conn: KafkaConnection, opts: ReadOptions): AsyncGenerator<FetchedMessage[]> {
   const cluster = await conn.internal();
   try {
     await cluster.addTargetTopic(opts.topic);
@@ -61,7 +65,7 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
     }
   }
   const explicit = opts.to !== undefined && opts.from !== undefined && opts.from !== 'earliest';
-  const offsets = explicit ? wanted.map((partition) => ({ partition, low: opts.from!, high: opts.to! })) : await admin.fetchTopicOffsets(opts.topic);
+  const offsets = explicit ? wanted.map((partition) => ({ partition, low: opts.from!, high: opts.to! })) : await topicOffsets(conn, cluster, opts.topic);
   const position = new Map<number, bigint>();
   const endOf = new Map<number, bigint>();
   for (const o of offsets) {
@@ -111,11 +115,12 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
             continue;
           }
           progressed = true;
+          const messages: FetchedMessage[] = [];
           for (const m of batch.messages) {
             if (remaining <= 0) break;
             if (!follow && BigInt(m.offset) >= (endOf.get(part.partition) ?? 0n)) break;
             remaining -= 1;
-            yield {
+            messages.push({
               topic: opts.topic,
               partition: part.partition,
               offset: m.offset,
@@ -123,8 +128,9 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
               key: m.key,
               value: m.value,
               headers: normaliseHeaders(m.headers),
-            };
+            });
           }
+          if (messages.length > 0) yield messages;
           position.set(part.partition, BigInt(batch.lastOffset) + 1n);
         }
       }
@@ -132,6 +138,31 @@ export async function* readTopic(conn: KafkaConnection, opts: ReadOptions): Asyn
     if (!progressed && !follow) {
       // The log ends below the end we saw (e.g. aborted or compacted records): nothing more to read.
       for (const p of active) endOf.set(p, position.get(p) ?? 0n);
+    }
+  }
+}
+
+/**
+ * The log start (low) and last stable (high) offset of every partition of a topic, as kafkajs' admin
+ * fetchTopicOffsets answers them, but asked on the connection's internal cluster: its socket is not the admin's,
+ * so the reads are not queued behind a large admin request (a plan's DescribeConfigs of every topic).
+ */
+async function topicOffsets(conn: KafkaConnection, cluster: InternalCluster, topic: string): Promise<{ partition: number; low: string; high: string }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId }));
+      const ask = (fromBeginning: boolean): Promise<Map<number, string>> => {
+        conn.count('ListOffsets');
+        return cluster
+          .fetchTopicsOffset([{ topic, partitions, fromBeginning }])
+          .then((r) => new Map((r.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, p.offset])));
+      };
+      const [high, low] = await Promise.all([ask(false), ask(true)]);
+      return [...high].map(([partition, offset]) => ({ partition, high: offset, low: low.get(partition) ?? '0' }));
+    } catch (err) {
+      // As kafkajs' admin did: a topic the metadata does not know yet is looked up again.
+      if (attempt >= 3 || kafkaErrorName(err) !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await cluster.refreshMetadata();
     }
   }
 }
@@ -192,7 +223,7 @@ async function endsOnce(conn: KafkaConnection, cluster: InternalCluster, topic: 
 /** Reads every record of a topic up to its current end into memory (small topics: the state topic). */
 export async function readAll(conn: KafkaConnection, topic: string): Promise<FetchedMessage[]> {
   const out: FetchedMessage[] = [];
-  for await (const m of readTopic(conn, { topic })) out.push(m);
+  for await (const batch of readBatches(conn, { topic })) for (const m of batch) out.push(m);
   return out;
 }
 

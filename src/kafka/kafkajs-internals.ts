@@ -14,6 +14,8 @@ const require = createRequire(import.meta.url);
 /** What the door needs of a connection (KafkaConnection has it): its shared internal cluster and request counting. */
 export interface RawConnection {
   internal(): Promise<InternalCluster>;
+  /** A second internal cluster with sockets of its own, for large one-off answers (see sendRaw). */
+  bulk(): Promise<InternalCluster>;
   count(apiName: string): void;
 }
 const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): unknown };
@@ -157,12 +159,17 @@ export function rawProtocol(req: RawRequest): KafkajsProtocol {
 }
 
 /** The connected seed broker of the connection's shared internal cluster (it has answered ApiVersions). */
-async function seedBroker(conn: RawConnection): Promise<InternalBroker> {
-  const cluster = await conn.internal();
+async function seedBroker(conn: RawConnection, bulk = false): Promise<InternalBroker> {
+  const cluster = await (bulk ? conn.bulk() : conn.internal());
   const broker = cluster.brokerPool?.seedBroker;
   if (!broker) throw new KafkaformError(ErrorCodes.INTERNAL, 'this kafkajs version has no seed broker; this is a bug, please report it');
   await broker.connect();
   return broker;
+}
+
+/** A connected broker that needs no metadata of kafkajs' own (the seed broker), for requests any broker answers. */
+export function connectedBroker(conn: RawConnection): Promise<VersionedBroker> {
+  return seedBroker(conn);
 }
 
 /** The version range the broker supports for `apiKey` (from its ApiVersions answer), or null when it lacks the API. */
@@ -174,11 +181,13 @@ export async function apiVersionRange(conn: RawConnection, apiKey: number): Prom
 /**
  * Sends a request we encoded through kafkajs' framing, authentication and socket handling, and returns the
  * response body after the correlation id (for a non-flexible version: no tagged fields in the header). Goes to
- * broker `nodeId`, or to any (the seed broker) when absent. Counted in conn.requests under `apiName`.
+ * broker `nodeId`, or to any (the seed broker) when absent. Counted in conn.requests under `apiName`. A broker
+ * answers one request per connection at a time: socket 'bulk' sends a large one on the connection's second
+ * internal cluster, so the small reads on the first are not queued behind it.
  * Broker-level failures (connection lost, timeout) throw kafkajs' errors.
  */
-export async function sendRaw(conn: RawConnection, req: RawRequest, nodeId?: number): Promise<Buffer> {
-  const broker = nodeId === undefined ? await seedBroker(conn) : await (await conn.internal()).findBroker({ nodeId });
+export async function sendRaw(conn: RawConnection, req: RawRequest, nodeId?: number, socket: 'shared' | 'bulk' = 'shared'): Promise<Buffer> {
+  const broker = nodeId === undefined ? await seedBroker(conn, socket === 'bulk') : await (await conn.internal()).findBroker({ nodeId });
   conn.count(req.apiName);
   return (await sendRequest(broker, rawProtocol(req))) as Buffer;
 }

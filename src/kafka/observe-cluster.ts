@@ -1,13 +1,14 @@
-import type { DescribeConfigResponse, PartitionMetadata } from 'kafkajs';
 import type { ConfigSource, ObservedBroker, ObservedCluster, ObservedConfig, ObservedTopic } from '../plan/observed.js';
 import { STATE_TOPIC } from '../plan/state-topic.js';
 import type { KafkaConnection } from './client.js';
 import { kafkaErrorName, requestFailed } from './errors.js';
 import { supportsIncrementalAlterConfigs } from './alter-configs.js';
-import { TOPIC_RESOURCE } from './client.js';
 import { observeAccess, type AccessScope } from './observe-access.js';
 import { liveOwners, noteStateTopicExists, readState, type ClusterState } from './state.js';
-import { fetchTopicIds } from './topic-ids.js';
+import { describeTopicConfigs, type TopicConfigEntry, type TopicConfigs } from './describe-topic-configs.js';
+import { errorCodeName, protocolError } from './kafkajs-internals.js';
+import { ongoingReassignments } from './ongoing-reassignments.js';
+import { fetchClusterMetadata, topicIds, type ClusterMetadata, type MetadataPartition } from './topic-ids.js';
 
 /** Attempts when a topic vanishes between the metadata and the config request (a concurrent delete). */
 const ATTEMPTS = 3;
@@ -31,10 +32,10 @@ export interface ObserveScope extends AccessScope {
 }
 
 /**
- * Observes the cluster with a constant number of round trips whatever the topic count: one describeCluster,
- * one all-topics Metadata (names and partitions only), one DescribeConfigs and one ListPartitionReassignments
- * for the declared topics, one more DescribeConfigs only when the project owns undeclared topics, the state
- * topic read (ListOffsets + Fetch) with one Metadata v10+ for topic IDs, and ApiVersions of one broker. Nothing
+ * Observes the cluster with a constant number of round trips whatever the topic count: one all-topics
+ * Metadata v10+ (brokers, names, partitions and topic IDs), one DescribeConfigs for the declared topics, one
+ * ListPartitionReassignments (every ongoing one), one more DescribeConfigs only when the project owns undeclared topics, the state
+ * topic read (ListOffsets + Fetch), and ApiVersions of one broker. Nothing
  * per topic is asked about topics that are neither declared nor owned, so requests do not grow with the
  * cluster's other topics.
  */
@@ -50,12 +51,31 @@ export async function observeCluster(conn: KafkaConnection, scope: ObserveScope 
   }
 }
 
-type ConfigResources = DescribeConfigResponse['resources'];
+/** Attempts of the metadata request while a topic is still electing its leader (as kafkajs' admin retried it). */
+const LEADER_ATTEMPTS = 3;
+
+/**
+ * Brokers, topics, partitions and topic IDs in one Metadata request (kafkajs' describeCluster and
+ * fetchTopicMetadata each fetched every topic's metadata twice). As kafkajs did, any topic or partition error
+ * fails it; LEADER_NOT_AVAILABLE (a topic born a moment ago) is asked again first.
+ */
+async function clusterMetadata(conn: KafkaConnection): Promise<ClusterMetadata> {
+  for (let attempt = 1; ; attempt++) {
+    const md = await fetchClusterMetadata(conn);
+    const code = md.topics.find((t) => t.errorCode !== 0)?.errorCode ?? md.topics.flatMap((t) => t.partitions).find((p) => p.errorCode !== 0)?.errorCode ?? 0;
+    if (code === 0) return md;
+    if (attempt >= LEADER_ATTEMPTS || errorCodeName(code) !== 'LEADER_NOT_AVAILABLE') throw protocolError(code, null);
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
+}
 
 /** One observation; throws UNKNOWN_TOPIC_OR_PARTITION when a topic disappeared meanwhile (the caller retries). */
 async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<ObservedCluster> {
-  const admin = await conn.admin();
-  const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata()]);
+  // kafkajs' admin client is not needed: every request here is framed through the raw-request door, so no
+  // all-topics metadata refresh of kafkajs' own precedes them. The socket the DescribeConfigs will use
+  // connects while the metadata is asked.
+  if (scope.all || scope.topics.length > 0) conn.bulk().catch(() => undefined);
+  const metadata = await clusterMetadata(conn);
   const names = metadata.topics.map((t) => t.name).sort();
   const existing = new Set(names);
   const hasState = existing.has(STATE_TOPIC);
@@ -65,24 +85,19 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const declared = scope.all ? names : [...new Set(scope.topics)].filter((t) => existing.has(t)).sort();
   // The broker's list of topic config names comes with any described topic; borrow one when none is declared.
   const probe = scope.configNames && declared.length === 0 ? (hasState ? STATE_TOPIC : names[0]) : undefined;
-  const describe = (topics: string[]): Promise<ConfigResources> =>
-    topics.length === 0
-      ? Promise.resolve([])
-      : admin.describeConfigs({ resources: topics.map((name) => ({ type: TOPIC_RESOURCE, name })), includeSynonyms: false }).then((r) => r.resources);
+  const describe = (topics: string[]): Promise<TopicConfigs[]> => describeTopicConfigs(conn, topics);
+  // Every ongoing reassignment in one small request, filtered here (see ongoing-reassignments.ts).
+  let ongoing: Promise<Set<string>> | undefined;
   const reassignments = (topics: string[]): Promise<string[]> =>
-    topics.length === 0
-      ? Promise.resolve([])
-      : admin
-          .listPartitionReassignments({ topics: topics.map((topic) => ({ topic, partitions: (partitionsByTopic.get(topic) ?? []).map((p) => p.partitionId) })) })
-          .then((r) => r.topics.filter((t) => t.partitions.length > 0).map((t) => t.topic));
+    topics.length === 0 ? Promise.resolve([]) : (ongoing ??= ongoingReassignments(conn)).then((all) => topics.filter((t) => all.has(t)));
 
-  const [configs, reassigning, state, ids, incremental] = await Promise.all([
+  const ids = hasState && scope.state !== false ? topicIds(metadata) : new Map<string, string>();
+  const [configs, reassigning, state, incremental] = await Promise.all([
     describe(probe === undefined ? declared : [...declared, probe]),
     reassignments(declared),
     hasState && scope.state !== false
       ? readState(conn, { project: scope.project, onProgress: scope.onProgress, fence: scope.fence })
       : Promise.resolve<ClusterState>({ owners: {}, ownerships: [], seeds: [] }),
-    hasState && scope.state !== false ? fetchTopicIds(conn) : Promise.resolve(new Map<string, string>()),
     supportsIncrementalAlterConfigs(conn),
   ]);
   // Ownership follows the topic, not its name: only a live topic whose ID a record holds is owned.
@@ -92,13 +107,14 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
   const owned = scope.project === undefined ? [] : names.filter((t) => owners[t] === scope.project && !scoped.has(t));
   const [ownedConfigs, ownedReassigning, access] = await Promise.all([describe(owned), reassignments(owned), observeAccess(conn, scope, state)]);
 
+  const ownedSet = new Set(owned);
   const configsByTopic = new Map([...configs, ...ownedConfigs].map((r) => [r.resourceName, r.configEntries]));
   const topics: ObservedTopic[] = names.map((name) => ({
     name,
     partitions: observedPartitions(partitionsByTopic.get(name) ?? []),
-    configs: scoped.has(name) || owned.includes(name) ? observedConfigs(configsByTopic.get(name) ?? []) : {},
+    configs: scoped.has(name) || ownedSet.has(name) ? observedConfigs(configsByTopic.get(name) ?? []) : {},
   }));
-  const brokers: ObservedBroker[] = cluster.brokers
+  const brokers: ObservedBroker[] = metadata.brokers
     .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }))
     .sort((a, b) => a.nodeId - b.nodeId);
   const out: ObservedCluster = {
@@ -118,16 +134,14 @@ async function observeOnce(conn: KafkaConnection, scope: ObserveScope): Promise<
 }
 
 /** Partitions sorted by id, with copies of the replica lists. */
-function observedPartitions(parts: PartitionMetadata[]): ObservedTopic['partitions'] {
+function observedPartitions(parts: MetadataPartition[]): ObservedTopic['partitions'] {
   return parts
     .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
     .sort((a, b) => a.partition - b.partition);
 }
 
 /** Config entries keyed by name; sorted so equal clusters observe to equal JSON. */
-function observedConfigs(
-  entries: DescribeConfigResponse['resources'][number]['configEntries'],
-): Record<string, ObservedConfig> {
+function observedConfigs(entries: TopicConfigEntry[]): Record<string, ObservedConfig> {
   const sorted = [...entries].sort((a, b) => (a.configName < b.configName ? -1 : a.configName > b.configName ? 1 : 0));
   const out: Record<string, ObservedConfig> = {};
   for (const e of sorted) {

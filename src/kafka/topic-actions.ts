@@ -287,9 +287,10 @@ export async function addPartitions(actions: TopicAddPartitionsAction[], ctx: To
  * computed the complete set, and exactly that is sent).
  */
 export async function alterConfigs(actions: TopicAlterConfigAction[], ctx: TopicExecContext): Promise<Outcomes<TopicAlterConfigAction>> {
-  const admin = await ctx.conn.admin();
   ctx.onProgress?.(`changing config of ${plural(actions.length, 'topic')}`);
+  // The admin client only for brokers without IncrementalAlterConfigs: its connection is not made otherwise.
   const send = async (as: TopicAlterConfigAction[]) => {
+    const admin = await ctx.conn.admin();
     await admin.alterConfigs({
       validateOnly: false,
       resources: as.map((a) => ({

@@ -1,6 +1,6 @@
 import { ErrorCodes, KafkaformError } from '../errors.js';
 import type { KafkaConnection } from './client.js';
-import { errorCodeName, sendVersionedRequest, wireEncoder, type VersionedBroker, type WireDecoder } from './kafkajs-internals.js';
+import { connectedBroker, errorCodeName, sendVersionedRequest, wireEncoder, type VersionedBroker, type WireDecoder } from './kafkajs-internals.js';
 
 // Kafka names every topic with a 16-byte ID that a re-created topic of the same name does not share
 // (Metadata v10+, Kafka 2.8+). kafkajs 2.2.4 stops at Metadata v6, so the two requests that need IDs are
@@ -33,13 +33,32 @@ async function anyBroker(conn: KafkaConnection): Promise<VersionedBroker> {
   return cluster.findControllerBroker();
 }
 
-/**
- * The current ID of each named topic (all topics when `topics` is absent); a topic that does not exist is
- * left out. Throws KAFKA_REQUEST_FAILED (kafkaError UNSUPPORTED_VERSION) on brokers older than Kafka 2.8.
- */
-export async function fetchTopicIds(conn: KafkaConnection, topics?: string[]): Promise<Map<string, string>> {
-  if (topics && topics.length === 0) return new Map();
-  const broker = await anyBroker(conn);
+/** One partition of a Metadata answer. */
+export interface MetadataPartition {
+  /** Kafka error code of the partition (0: none). */
+  errorCode: number;
+  partitionId: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/** One topic of a Metadata answer: its Kafka error code (0: none) and its ID (null when it has none). */
+export interface MetadataTopic {
+  name: string;
+  errorCode: number;
+  id: string | null;
+  partitions: MetadataPartition[];
+}
+
+/** A Metadata v10-12 answer: the brokers and the topics asked for. */
+export interface ClusterMetadata {
+  brokers: { nodeId: number; host: string; port: number }[];
+  topics: MetadataTopic[];
+}
+
+/** Sends Metadata v10-12 for the named topics (every topic when absent) to `broker`. */
+function sendMetadata(conn: KafkaConnection, broker: VersionedBroker, topics?: string[]): Promise<ClusterMetadata> {
   conn.count('Metadata');
   return sendVersionedRequest(broker, {
     apiKey: METADATA,
@@ -61,42 +80,71 @@ export async function fetchTopicIds(conn: KafkaConnection, topics?: string[]): P
   });
 }
 
-/** Metadata v10-12 response → name → ID of every topic answered without error. */
-function decodeMetadata(version: number, d: WireDecoder): Map<string, string> {
+/**
+ * The current ID of each named topic (all topics when `topics` is absent); a topic that does not exist is
+ * left out. Throws KAFKA_REQUEST_FAILED (kafkaError UNSUPPORTED_VERSION) on brokers older than Kafka 2.8.
+ */
+export async function fetchTopicIds(conn: KafkaConnection, topics?: string[]): Promise<Map<string, string>> {
+  if (topics && topics.length === 0) return new Map();
+  return topicIds(await sendMetadata(conn, await anyBroker(conn), topics));
+}
+
+/** Name → ID of every topic answered without error (or still electing leaders) that has an ID. */
+export function topicIds(metadata: ClusterMetadata): Map<string, string> {
+  const out = new Map<string, string>();
+  // A topic still electing leaders (LEADER_NOT_AVAILABLE) already has its ID; an unknown one has none.
+  for (const t of metadata.topics) if (t.id !== null && (t.errorCode === 0 || errorName(t.errorCode) === 'LEADER_NOT_AVAILABLE')) out.set(t.name, t.id);
+  return out;
+}
+
+/**
+ * Brokers, and every topic with its partitions and ID, in one Metadata v10+ request to the connection's seed
+ * broker: it needs no metadata of kafkajs' own, whose every refresh would fetch all topics again.
+ */
+export async function fetchClusterMetadata(conn: KafkaConnection): Promise<ClusterMetadata> {
+  return sendMetadata(conn, await connectedBroker(conn));
+}
+
+/** Decodes a Metadata v10-12 response body: brokers, and every topic with a name, with its partitions (a zero ID reads as null). */
+export function decodeMetadata(version: number, d: WireDecoder): ClusterMetadata {
   d.readTaggedFields(); // response header
   d.readInt32(); // throttle_time_ms
-  d.readUVarIntArray((b) => {
-    b.readInt32();
-    b.readUVarIntString();
-    b.readInt32();
-    b.readUVarIntString();
-    b.readTaggedFields();
-  });
+  const brokers =
+    d.readUVarIntArray((b) => {
+      const nodeId = b.readInt32();
+      const host = b.readUVarIntString() ?? '';
+      const port = b.readInt32();
+      b.readUVarIntString(); // rack
+      b.readTaggedFields();
+      return { nodeId, host, port };
+    }) ?? [];
   d.readUVarIntString(); // cluster_id
   d.readInt32(); // controller_id
-  const out = new Map<string, string>();
+  const int32s = (r: WireDecoder): number => r.readInt32();
+  const topics: MetadataTopic[] = [];
   d.readUVarIntArray((t) => {
     const error = t.readInt16();
     const name = t.readUVarIntString();
     const id = formatTopicId(Buffer.from(t.readBytes(16)));
     t.readBoolean(); // is_internal
-    t.readUVarIntArray((p) => {
-      p.readInt16();
-      p.readInt32();
-      p.readInt32();
-      p.readInt32();
-      p.readUVarIntArray((r) => r.readInt32());
-      p.readUVarIntArray((r) => r.readInt32());
-      p.readUVarIntArray((r) => r.readInt32());
-      p.readTaggedFields();
-    });
+    const partitions =
+      t.readUVarIntArray((p) => {
+        const errorCode = p.readInt16();
+        const partitionId = p.readInt32();
+        const leader = p.readInt32();
+        p.readInt32(); // leader_epoch
+        const replicas = p.readUVarIntArray(int32s) ?? [];
+        const isr = p.readUVarIntArray(int32s) ?? [];
+        p.readUVarIntArray(int32s); // offline_replicas
+        p.readTaggedFields();
+        return { errorCode, partitionId, leader, replicas, isr };
+      }) ?? [];
     t.readInt32(); // topic_authorized_operations
     t.readTaggedFields();
-    // A topic still electing leaders (LEADER_NOT_AVAILABLE) already has its ID; an unknown one has none.
-    if (name !== null && id !== ZERO_ID && (error === 0 || errorName(error) === 'LEADER_NOT_AVAILABLE')) out.set(name, id);
+    if (name !== null) topics.push({ name, errorCode: error, id: id === ZERO_ID ? null : id, partitions });
   });
   if (version <= 10) d.readInt32(); // cluster_authorized_operations
-  return out;
+  return { brokers, topics };
 }
 
 /** The outcome of deleting one topic by ID: its Kafka error name, or null when deleted. */

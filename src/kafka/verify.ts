@@ -1,5 +1,5 @@
 import type { KafkaConnection } from './client.js';
-import { TOPIC_RESOURCE } from './client.js';
+import { describeTopicConfigs } from './describe-topic-configs.js';
 import { isBrokerError } from './errors.js';
 import { sleep } from './wait.js';
 
@@ -25,14 +25,11 @@ export async function waitForOverrides(
   timeoutMs: number,
 ): Promise<void> {
   if (expected.length === 0) return;
-  const admin = await conn.admin();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const { resources } = await admin.describeConfigs({
-        resources: expected.map((e) => ({ type: TOPIC_RESOURCE, name: e.topic })),
-        includeSynonyms: false,
-      });
+      // Our own DescribeConfigs: kafkajs' admin would first fetch the metadata of every topic in the cluster.
+      const resources = await describeTopicConfigs(conn, expected.map((e) => e.topic));
       const seen = new Map(
         resources.map((r) => [
           r.resourceName,
@@ -49,7 +46,7 @@ export async function waitForOverrides(
 }
 
 /** The seen overrides hold the expected values, lack the unset keys and, when exact, nothing else. */
-function matches(seen: Record<string, string> | undefined, want: ExpectedOverrides): boolean {
+function matches(seen: Record<string, string | null> | undefined, want: ExpectedOverrides): boolean {
   if (!seen) return false;
   const keys = Object.keys(want.overrides);
   if (want.exact && Object.keys(seen).length !== keys.length) return false;

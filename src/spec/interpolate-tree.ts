@@ -46,7 +46,15 @@ export function interpolateTree(
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = handledElsewhere([...path, k]) ? x : walk(x, [...path, k]);
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        // A scalar without "$" stays as it is: no path is built for it (most of a large spec).
+        if (x === null || (typeof x !== 'object' && (typeof x !== 'string' || !x.includes('$')))) {
+          out[k] = x;
+          continue;
+        }
+        const at = [...path, k];
+        out[k] = handledElsewhere(at) ? x : walk(x, at);
+      }
       return out;
     }
     if (typeof v !== 'string' || !v.includes('$')) return v;

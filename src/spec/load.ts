@@ -11,7 +11,6 @@ import { checkSchema } from './schema-check.js';
 import type { Spec } from './types.js';
 import { readYaml } from './yaml-source.js';
 import { applyEnvironment } from './environments.js';
-import { ensureSecurityMaterial } from '../security/material.js';
 import type { IncludeIO } from './include.js';
 import { interpolateTree, scrubProblem, type Substitutions } from './interpolate-tree.js';
 
@@ -129,7 +128,7 @@ export async function loadSpec(
   const spec = parseSpec(text, file, env, { fileExists: isFile, environment: options.environment, readFile: readIncluded });
   const security = spec.containers?.kafka?.security;
   // The local cluster's CA and certificates: issued once, then read; their digest is part of the brokers' config.
-  if (security) security.fingerprint = ensureSecurityMaterial(security).fingerprint;
+  if (security) security.fingerprint = (await import('../security/material.js')).ensureSecurityMaterial(security).fingerprint;
   return spec;
 }
 

@@ -1,19 +1,17 @@
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+import type * as YamlLib from 'yaml';
 import type { Problem, SourcePos } from '../errors.js';
 import { findTooDeep, MAX_YAML_DEPTH } from './yaml-depth.js';
+import { readYamlFast } from './yaml-fast.js';
 import { formatPath, quote, type DocPath } from './text.js';
+
+let lib: typeof YamlLib | undefined;
+
+/** The yaml package, loaded on first use: a spec the fast path reads never needs it (about 35 ms of a fresh process). */
+function yaml(): typeof YamlLib {
+  return (lib ??= createRequire(import.meta.url)('yaml') as typeof YamlLib);
+}
 
 /** Where a path's key and value sit in the YAML; `found` is how many leading segments resolved. */
 interface Located {
@@ -23,14 +21,37 @@ interface Located {
 }
 
 function keyString(pair: Pair): string {
-  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+  return yaml().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+}
+
+/** Maps document paths to source positions; the same answers whichever reader (fast subset or full parser) read the text. */
+export interface SourceMap {
+  /** File name as positions show it. */
+  readonly file: string;
+  /** The full source text, for raw slices of scalars. */
+  readonly text: string;
+  /** 1-based position of a character offset. */
+  posAt(offset: number): SourcePos;
+  /**
+   * Position of a path: of its key when `which` is "key" (or the value is empty), else of its value.
+   * A path that does not exist reports its nearest existing ancestor.
+   */
+  pos(path: DocPath, which?: 'key' | 'value'): SourcePos;
+  /** Keys of the mapping at a path in written order, or null when it is not a mapping in the source. */
+  keys(path: DocPath): string[] | null;
+  /** Raw source text of a scalar, as written (quotes and escapes included). */
+  raw(path: DocPath): string | undefined;
+  /** Position of `needle` inside a scalar's source (e.g. a ${VAR} reference), or of the scalar when absent. */
+  posOfText(path: DocPath, needle: string): SourcePos;
+  /** The source text of a plain scalar (digits beyond JS number precision survive here). */
+  plainSource(path: DocPath): string | undefined;
 }
 
 /**
- * Maps document paths to source positions. Mapping lookups go through a per-map index built on first use,
+ * The SourceMap of a parsed yaml Document. Mapping lookups go through a per-map index built on first use,
  * so locating every key of a 1,000-topic spec stays linear instead of quadratic.
  */
-export class SourceMap {
+export class YamlSourceMap implements SourceMap {
   private readonly indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(
@@ -60,7 +81,7 @@ export class SourceMap {
   }
 
   private deref(node: unknown): Node | null {
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
+    if (yaml().isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
     return (node as Node | null) ?? null;
   }
 
@@ -69,12 +90,12 @@ export class SourceMap {
     let key: Node | null = null;
     let found = 0;
     for (const seg of path) {
-      if (isMap(value)) {
+      if (yaml().isMap(value)) {
         const pair = this.pairOf(value, String(seg));
         if (!pair) break;
-        key = isPair(pair) ? (pair.key as Node) : null;
+        key = yaml().isPair(pair) ? (pair.key as Node) : null;
         value = this.deref(pair.value);
-      } else if (isSeq(value) && typeof seg === 'number' && seg < value.items.length) {
+      } else if (yaml().isSeq(value) && typeof seg === 'number' && seg < value.items.length) {
         key = null;
         value = this.deref(value.items[seg]);
       } else break;
@@ -95,7 +116,7 @@ export class SourceMap {
    */
   pos(path: DocPath, which: 'key' | 'value' = 'value'): SourcePos {
     const l = this.locate(path);
-    const emptyValue = !l.value || (isScalar(l.value) && l.value.value === null && l.value.source === '');
+    const emptyValue = !l.value || (yaml().isScalar(l.value) && l.value.value === null && l.value.source === '');
     const node = (which === 'key' || emptyValue) && l.key ? l.key : (l.value ?? l.key);
     return node?.range ? this.posAt(node.range[0]) : { file: this.file, line: 1, col: 1 };
   }
@@ -103,19 +124,19 @@ export class SourceMap {
   /** Keys of the mapping at a path in written order, or null when it is not a mapping in the source. */
   keys(path: DocPath): string[] | null {
     const n = this.node(path);
-    return isMap(n) ? n.items.map(keyString) : null;
+    return yaml().isMap(n) ? n.items.map(keyString) : null;
   }
 
   /** Raw source text of a scalar, as written (quotes and escapes included). */
   raw(path: DocPath): string | undefined {
     const n = this.node(path);
-    return isScalar(n) && n.range ? this.text.slice(n.range[0], n.range[1]) : undefined;
+    return yaml().isScalar(n) && n.range ? this.text.slice(n.range[0], n.range[1]) : undefined;
   }
 
   /** Position of `needle` inside a scalar's source (e.g. a ${VAR} reference), or of the scalar when absent. */
   posOfText(path: DocPath, needle: string): SourcePos {
     const n = this.node(path);
-    if (isScalar(n) && n.range) {
+    if (yaml().isScalar(n) && n.range) {
       const i = this.text.slice(n.range[0], n.range[1]).indexOf(needle);
       if (i >= 0) return this.posAt(n.range[0] + i);
     }
@@ -125,7 +146,7 @@ export class SourceMap {
   /** The source text of a plain scalar (digits beyond JS number precision survive here). */
   plainSource(path: DocPath): string | undefined {
     const n = this.node(path);
-    return isScalar(n) && n.type === 'PLAIN' && typeof n.source === 'string' ? n.source : undefined;
+    return yaml().isScalar(n) && n.type === 'PLAIN' && typeof n.source === 'string' ? n.source : undefined;
   }
 }
 
@@ -150,10 +171,10 @@ const SYNTAX_HINTS: Record<string, string> = {
  * Duplicate keys, found in one pass with a set per mapping. The parser's own check (uniqueKeys) compares each new
  * key with all earlier ones, which is quadratic in the number of topics.
  */
-function duplicateKeys(doc: Document.Parsed, source: SourceMap): Problem[] {
+function duplicateKeys(doc: Document.Parsed, source: YamlSourceMap): Problem[] {
   const out: Problem[] = [];
   const walk = (node: unknown, path: (string | number)[]): void => {
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
         const key = keyString(pair);
@@ -170,7 +191,7 @@ function duplicateKeys(doc: Document.Parsed, source: SourceMap): Problem[] {
         seen.add(key);
         walk(pair.value, [...path, key]);
       }
-    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
+    } else if (yaml().isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
   };
   walk(doc.contents, []);
   return out;
@@ -186,7 +207,7 @@ export function readYaml(text: string, file: string): YamlSource {
   if (deep) {
     return {
       data: null,
-      source: new SourceMap(parseDocument(''), new LineCounter(), file, ''),
+      source: new YamlSourceMap(yaml().parseDocument(''), new (yaml().LineCounter)(), file, ''),
       problems: [
         {
           message: `the document is nested more than ${MAX_YAML_DEPTH} levels deep here (${deep.depth} levels at least); kafkaform does not read specs this deep`,
@@ -197,9 +218,12 @@ export function readYaml(text: string, file: string): YamlSource {
       fatal: true,
     };
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true });
-  const source = new SourceMap(doc, lines, file, text);
+  // Most specs are plain block YAML: read in one pass, without building a Document (same data and positions).
+  const fast = readYamlFast(text, file);
+  if (fast) return { data: fast.data, source: fast.source, problems: [], fatal: false };
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true });
+  const source = new YamlSourceMap(doc, lines, file, text);
   const problems: Problem[] = [];
   let fatal = false;
   for (const err of doc.errors) {

@@ -1,8 +1,6 @@
 import type { LintCode } from '../../plan/lint-codes.js';
-import { savePlan, writeSavedPlan } from '../../apply/saved-plan.js';
 import { ErrorCodes, KafkaformError } from '../../errors.js';
 import { hasErrors } from '../../plan/planner.js';
-import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { ExitCode } from '../exit.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -42,10 +40,11 @@ export async function runPlan(g: GlobalOptions, f: PlanFlags): Promise<number> {
     const { plan, observed } = await observeAndPlan(session);
     progress.stop();
     if (format === 'json') process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-    else if (format === 'markdown') process.stdout.write(renderPlanMarkdown(plan));
+    else if (format === 'markdown') process.stdout.write((await import('../../plan/render-markdown.js')).renderPlanMarkdown(plan));
     else process.stdout.write(`${renderPlanText(plan, { color: g.color, verbose: f.verbose })}\n`);
     if (hasErrors(plan)) return ExitCode.ERROR;
     if (f.out !== undefined) {
+      const { savePlan, writeSavedPlan } = await import('../../apply/saved-plan.js');
       await writeSavedPlan(f.out, savePlan(plan, observed, session.spec, session.options, g.environment ?? null));
       if (format === 'text') process.stdout.write(`Saved the plan to ${f.out}. Apply exactly these actions with: kafkaform apply ${f.out}\n`);
     }
