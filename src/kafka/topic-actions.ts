@@ -209,10 +209,13 @@ function unrecorded(topic: string, err: unknown): KafkaformError {
 
 /**
  * Most controller records one CreateTopics or CreatePartitions request may make. The KRaft controller refuses a
- * request over its cap (10,000 records: a topic record plus one per partition and per config) with
- * POLICY_VIOLATION, so large applies are split; half the cap leaves room for the records we do not count.
+ * request over its cap (10,000 records: a topic record plus one per partition and per config; measured on 4.4:
+ * 1,666 topics of 3 partitions and 2 configs, 9,996 records, pass, 1,667 are refused with POLICY_VIOLATION), so
+ * large applies are split, with a tenth of the cap to spare. As few requests as possible matter: a broker lists
+ * the topics of a later request only once it has made the logs of the earlier one (about 9 s for 2,500 partitions
+ * on a laptop), while one request's topics all show at once.
  */
-export const CREATE_RECORD_BUDGET = 5000;
+export const CREATE_RECORD_BUDGET = 9000;
 
 /** Controller records a topic create stands for: the topic, each partition (one when the broker's default), each config. */
 export function createRecords(a: TopicCreateAction): number {

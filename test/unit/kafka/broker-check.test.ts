@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { decodeCreateTopicsResponse, encodeCreateTopics } from '../../../src/kafka/broker-check.js';
-import { chunkByRecords, createRecords } from '../../../src/kafka/topic-actions.js';
+import { CREATE_RECORD_BUDGET, chunkByRecords, createRecords } from '../../../src/kafka/topic-actions.js';
 
 const chunkCreates = (creates: TopicCreateAction[]) => chunkByRecords(creates, createRecords);
 import { brokerRefusalDiagnostics } from '../../../src/plan/broker-refusals.js';
@@ -55,7 +55,8 @@ describe('CreateTopics v4 encoding (validate_only)', () => {
   });
 
   it('splits creates below the controller record budget, a lone big topic alone', () => {
-    const chunks = chunkCreates([create('a', 3000), create('b', 3000), create('c', 9000), create('d', 1)]);
+    const big = Math.floor(CREATE_RECORD_BUDGET * 0.6);
+    const chunks = chunkCreates([create('a', big), create('b', big), create('c', CREATE_RECORD_BUDGET), create('d', 1)]);
     expect(chunks.map((c) => c.map((x) => x.topic))).toEqual([['a'], ['b'], ['c'], ['d']]);
     expect(chunkCreates([create('a', 10), create('b', 10)]).length).toBe(1);
   });
