@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isBrokerError, kafkaErrorMessage, kafkaErrorName, requestFailed, topicErrors } from './errors.js';
 import { alterConfigsIncrementally, expectedAfter } from './alter-configs.js';
 import { TOPIC_RESOURCE } from './client.js';
-import { liveOwners, ownershipMessage, ownershipRecord, ownershipTombstone, readState, writeState } from './state.js';
+import { ensureStateTopic, liveOwners, ownershipMessage, ownershipRecord, ownershipTombstone, readState, writeState } from './state.js';
 import { deleteTopicsById, fetchTopicIds } from './topic-ids.js';
 import { waitForOverrides } from './verify.js';
 import { waitForTopics } from './wait.js';
@@ -69,6 +69,10 @@ export function guardTopics<A extends TopicAction>(
  */
 export async function createTopics(actions: TopicCreateAction[], ctx: TopicExecContext): Promise<Outcomes<TopicCreateAction>> {
   const outcomes: Outcomes<TopicCreateAction> = new Map();
+  // The state topic, where ownership is recorded, first: made after a large create, it would show only once the
+  // broker had made every log of that create (seconds for thousands of partitions). Should this fail, the
+  // ownership write after the create tries again and reports it per topic.
+  await ensureStateTopic(ctx.conn).catch(() => undefined);
   const chunks = chunkByRecords(actions, createRecords);
   for (const [i, chunk] of chunks.entries()) {
     if (chunks.length > 1) ctx.onProgress?.(`creating topics: request ${i + 1} of ${chunks.length}`);
